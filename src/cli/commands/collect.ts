@@ -1,0 +1,40 @@
+import { Command, Option } from 'commander';
+import { COLLECTOR_SETTINGS, resolveCollectorConfig } from '../../config/collector-config.ts';
+import { startCollector } from '../../runtime/collector.ts';
+import { createLogger } from '../../runtime/log.ts';
+import { homeOption } from '../options.ts';
+import { untilSignal } from '../signals.ts';
+
+/** A flag for a collector setting; its default and environment variable come from the config. */
+function setting(flags: string, name: keyof typeof COLLECTOR_SETTINGS): Option {
+  const { env, doc } = COLLECTOR_SETTINGS[name];
+  return new Option(flags, `${doc} (env ${env}, default ${COLLECTOR_SETTINGS[name].default})`);
+}
+
+export function collectCommand(): Command {
+  return new Command('collect')
+    .description('run the collector: /collect and /batch hits into the lake (prints its URL once ready)')
+    .addOption(homeOption())
+    .addOption(setting('--host <address>', 'host'))
+    .addOption(setting('--port <port>', 'port'))
+    .addOption(setting('--buffer-bytes <bytes>', 'bufferBytes'))
+    .addOption(setting('--buffer-seconds <seconds>', 'bufferSeconds'))
+    .addOption(setting('--durability <mode>', 'durability').choices(['fsync', 'write']))
+    .addOption(setting('--max-pending-bytes <bytes>', 'maxPendingBytes'))
+    .addOption(setting('--anonymize-ip', 'anonymizeIp'))
+    .addOption(setting('--divert-bots', 'divertBots'))
+    .addOption(setting('--log-level <level>', 'logLevel'))
+    .action(async (flags) => {
+      const config = resolveCollectorConfig(flags);
+      const log = createLogger(config.logLevel);
+      const collector = await startCollector(config, log);
+      process.stdout.write(`${collector.url}\n`);
+      log.info({ url: collector.url, lake: config.lakeDir, durability: config.durability }, 'collector ready');
+
+      const signal = await untilSignal();
+      log.info({ signal }, 'stopping: finishing requests in flight and flushing the lake');
+      await collector.stop();
+      log.info('stopped');
+      log.flush();
+    });
+}

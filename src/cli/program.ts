@@ -1,0 +1,22 @@
+import { Command } from 'commander';
+import { collectCommand } from './commands/collect.ts';
+import { demoCommand } from './commands/demo.ts';
+import { setupCommand } from './commands/setup.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('pdi')
+    .description('paas-data-ingestion: collect clickstream hits into a replayable lake and warehouse')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`pdi: ${text.replace(/^error: /, '')}`) })
+    .showHelpAfterError('(add --help for usage)');
+
+  for (const command of [demoCommand(), collectCommand(), setupCommand()]) {
+    program.addCommand(
+      command
+        .exitOverride()
+        .configureOutput({ outputError: (text, write) => write(`pdi ${command.name()}: ${text.replace(/^error: /, '')}`) })
+        .showHelpAfterError('(add --help for usage)'),
+    );
+  }
+  return program;
+}

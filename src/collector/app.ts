@@ -1,0 +1,224 @@
+import { type Context, Hono } from 'hono';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  buildErrorRecord,
+  buildStreamRecord,
+  cleanHeaders,
+  type ErrorRecord,
+  type HitParams,
+  type HitRejection,
+  isBotUserAgent,
+  MAX_BATCH_BYTES,
+  MAX_HIT_BYTES,
+  parseBatch,
+  parseHitBody,
+  parseHitQuery,
+  type RequestInfo,
+  type StreamRecord,
+} from '../contract/index.ts';
+import { type StreamSink, StreamUnavailableError } from '../stream/types.ts';
+import type { CollectorMetrics } from './metrics.ts';
+import { PIXEL_GIF, PIXEL_HEADERS, PREFLIGHT_HEADERS } from './pixel.ts';
+import { readBodyWithLimit } from './read-body.ts';
+
+export interface CollectorOptions {
+  anonymizeIp: boolean;
+  divertBots: boolean;
+}
+
+export interface CollectorDeps {
+  /** Accepted hits: a 200 is answered only once `put` resolves. */
+  records: StreamSink<StreamRecord>;
+  /** Refused hits, with their reason: `stream_errors/`. */
+  errors: StreamSink<ErrorRecord>;
+  metrics: CollectorMetrics;
+  options: CollectorOptions;
+  /** The client's address as this runtime knows it (TCP peer, or API Gateway's sourceIp). */
+  sourceIp: (c: Context) => string | null;
+  /** Unexpected failures (bugs) are reported here; bad input never is. */
+  onUnexpectedError?: (error: unknown) => void;
+  newId?: () => string;
+  now?: () => number;
+}
+
+/** Keep this much of a refused body in its error record. */
+const RAW_KEEP_BYTES = 16 * 1024;
+
+/**
+ * The collector as one HTTP application (`fetch(Request) -> Response`); the Node server and the
+ * Lambda handler only translate to and from it.
+ */
+export function createCollectorApp(deps: CollectorDeps): Hono {
+  const { metrics, options } = deps;
+  const newId = deps.newId ?? uuidv7;
+  const now = deps.now ?? Date.now;
+  const app = new Hono();
+
+  app.use(async (c, next) => {
+    await next();
+    metrics.requests.inc({ route: routeLabel(c), status: c.res.status });
+  });
+
+  app.options('*', () => new Response(null, { status: 204, headers: PREFLIGHT_HEADERS }));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok', bufferedBytes: deps.records.bufferedBytes() }));
+
+  app.get('/metrics', async (c) =>
+    c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
+  );
+
+  app.get('/collect', async (c) => {
+    const info = requestInfo(c);
+    const rawQuery = queryOf(c.req.url);
+    const parsed = parseHitQuery(rawQuery);
+    if (!parsed.ok) return refuse(c, info, parsed.rejection, rawQuery);
+    return accept(c, info, [parsed.value], [], '/collect');
+  });
+
+  app.post('/collect', async (c) => {
+    const info = requestInfo(c);
+    const body = await readBodyWithLimit(c.req.raw, MAX_HIT_BYTES, RAW_KEEP_BYTES);
+    if (body.tooLarge) {
+      return refuse(c, info, tooLarge(`hit is ${body.totalBytes} bytes, over the limit of ${MAX_HIT_BYTES}`), body.bytes, body.totalBytes);
+    }
+    const parsed = parseHitBody(c.req.header('content-type') ?? null, body.bytes);
+    if (!parsed.ok) return refuse(c, info, parsed.rejection, body.bytes);
+    return accept(c, info, [parsed.value], [], '/collect');
+  });
+
+  app.post('/batch', async (c) => {
+    const info = requestInfo(c);
+    const body = await readBodyWithLimit(c.req.raw, MAX_BATCH_BYTES, RAW_KEEP_BYTES);
+    if (body.tooLarge) {
+      return refuse(c, info, tooLarge(`batch is ${body.totalBytes} bytes, over the limit of ${MAX_BATCH_BYTES}`), body.bytes, body.totalBytes);
+    }
+    const parsed = parseBatch(c.req.header('content-type') ?? null, body.bytes);
+    if (!parsed.ok) return refuse(c, info, parsed.rejection, body.bytes);
+
+    const hits: HitParams[] = [];
+    const refused: ErrorRecord[] = [];
+    for (const line of parsed.value) {
+      if (line.hit.ok) hits.push(line.hit.value);
+      else refused.push(buildErrorRecord(line.hit.rejection, lineInfo(info), line.raw, line.line, RAW_KEEP_BYTES));
+    }
+    return accept(c, info, hits, refused, '/batch');
+  });
+
+  app.notFound((c) => c.json({ error: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
+
+  app.onError((error, c) => {
+    deps.onUnexpectedError?.(error);
+    return c.json({ error: 'internal', message: 'unexpected error; the hit was not acknowledged' }, 500);
+  });
+
+  function requestInfo(c: Context): RequestInfo {
+    return {
+      id: newId(),
+      timestamp: now(),
+      hostname: hostnameOf(c.req.url),
+      path: c.req.path,
+      method: c.req.method,
+      headers: cleanHeaders(c.req.raw.headers),
+      sourceIp: deps.sourceIp(c),
+    };
+  }
+
+  /** Each refused line of a batch gets an id of its own. */
+  function lineInfo(info: RequestInfo): RequestInfo {
+    return { ...info, id: newId() };
+  }
+
+  /**
+   * Stores the valid hits (and the refused lines of a batch), then answers: the pixel when every
+   * hit was accepted, else 400 with what was refused. Bots are diverted here when configured.
+   */
+  async function accept(c: Context, info: RequestInfo, hits: HitParams[], refused: ErrorRecord[], route: string) {
+    const response = { timestamp: now(), statusCode: 200, headers: PIXEL_HEADERS };
+    const records: StreamRecord[] = [];
+    hits.forEach((hit, index) => {
+      const hitInfo = index === 0 ? info : { ...info, id: newId() };
+      const record = buildStreamRecord(hit, hitInfo, response, options);
+      if (options.divertBots && isBotUserAgent(record.context.user_agent)) {
+        const bot: HitRejection = { status: 400, reason: 'bot', message: 'user agent of a known bot' };
+        refused.push(buildErrorRecord(bot, hitInfo, JSON.stringify(hit), hits.length > 1 ? index + 1 : null, RAW_KEEP_BYTES));
+      } else {
+        records.push(record);
+      }
+    });
+
+    const stored = await store(c, records, refused);
+    if (stored) return stored;
+    if (records.length > 0) metrics.hitsAccepted.inc({ route }, records.length);
+
+    const invalid = refused.filter((r) => r.error.reason !== 'bot');
+    if (invalid.length === 0) return c.body(PIXEL_GIF, 200, PIXEL_HEADERS);
+    return c.json(
+      {
+        error: 'invalid_hit',
+        message: `${invalid.length} of ${hits.length + invalid.length} hits refused`,
+        accepted: records.length,
+        rejected: invalid.map((r) => ({ line: r.error.line, reason: r.error.reason, message: r.error.message })),
+      },
+      400,
+      PIXEL_HEADERS_CORS_ONLY,
+    );
+  }
+
+  /** Records a refused request in stream_errors/ and answers its status with a JSON reason. */
+  async function refuse(c: Context, info: RequestInfo, rejection: HitRejection, raw: string | Uint8Array, rawBytes?: number) {
+    const record = buildErrorRecord(rejection, info, raw, null, RAW_KEEP_BYTES);
+    if (rawBytes !== undefined && rawBytes > record.request.raw_bytes) {
+      record.request.raw_bytes = rawBytes;
+      record.request.raw_truncated = true;
+    }
+    const stored = await store(c, [], [record]);
+    if (stored) return stored;
+    return c.json({ error: rejection.reason, message: rejection.message }, rejection.status, PIXEL_HEADERS_CORS_ONLY);
+  }
+
+  /** Refused records first: a 503 then never follows an acknowledged hit. Returns a 503 response, or nothing when stored. */
+  async function store(c: Context, records: StreamRecord[], refused: ErrorRecord[]): Promise<Response | undefined> {
+    try {
+      if (refused.length > 0) {
+        await deps.errors.put(refused);
+        for (const r of refused) metrics.hitsRejected.inc({ reason: r.error.reason });
+      }
+      if (records.length > 0) await deps.records.put(records);
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof StreamUnavailableError)) throw error;
+      metrics.streamUnavailable.inc({ reason: error.reason });
+      return c.json({ error: 'unavailable', message: error.message }, 503, {
+        ...PIXEL_HEADERS_CORS_ONLY,
+        'retry-after': String(error.retryAfterSeconds),
+      });
+    }
+  }
+
+  return app;
+}
+
+const PIXEL_HEADERS_CORS_ONLY = { 'access-control-allow-origin': '*' };
+
+function tooLarge(message: string): HitRejection {
+  return { status: 413, reason: 'too_large', message };
+}
+
+function queryOf(url: string): string {
+  const at = url.indexOf('?');
+  return at < 0 ? '' : url.slice(at + 1);
+}
+
+function hostnameOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+const KNOWN_ROUTES = new Set(['/collect', '/batch', '/healthz', '/metrics']);
+
+function routeLabel(c: Context): string {
+  return KNOWN_ROUTES.has(c.req.path) ? c.req.path : 'other';
+}

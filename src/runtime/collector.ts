@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { type CollectorConfig } from '../config/collector-config.ts';
+import { createCollectorApp } from '../collector/app.ts';
+import { nodeSourceIp, startNodeServer } from '../collector/adapters/node-server.ts';
+import { CollectorMetrics } from '../collector/metrics.ts';
+import type { ErrorRecord, StreamRecord } from '../contract/index.ts';
+import { LocalStream } from '../stream/index.ts';
+import type { Logger } from './log.ts';
+
+export interface RunningCollector {
+  url: string;
+  metrics: CollectorMetrics;
+  /** Stops taking requests, waits for those in flight, and flushes the streams into lake objects. */
+  stop(): Promise<void>;
+}
+
+/** The embedded collector: the HTTP app on a Node server, writing to the local lake. */
+export async function startCollector(config: CollectorConfig, log: Logger): Promise<RunningCollector> {
+  const metrics = new CollectorMetrics();
+  const openStream = <T>(prefix: 'stream_data' | 'stream_errors') =>
+    LocalStream.open<T>({
+      lakeDir: config.lakeDir,
+      prefix,
+      walDir: path.join(config.walDir, prefix),
+      maxObjectBytes: config.bufferBytes,
+      maxObjectAgeMs: config.bufferSeconds * 1000,
+      durability: config.durability,
+      maxPendingBytes: config.maxPendingBytes,
+      observer: {
+        onCommit: ({ latencyMs }) => metrics.commitLatency.observe(latencyMs / 1000),
+        onObject: ({ key, records, latencyMs }) => {
+          metrics.objectLatency.observe(latencyMs / 1000);
+          metrics.objectsPublished.inc({ prefix });
+          log.debug({ key, records }, 'lake object published');
+        },
+      },
+    });
+
+  const records = await openStream<StreamRecord>('stream_data');
+  const errors = await openStream<ErrorRecord>('stream_errors').catch(async (error: unknown) => {
+    await records.close();
+    throw error;
+  });
+  metrics.bufferedBytes = () => records.bufferedBytes() + errors.bufferedBytes();
+
+  const app = createCollectorApp({
+    records,
+    errors,
+    metrics,
+    options: { anonymizeIp: config.anonymizeIp, divertBots: config.divertBots },
+    sourceIp: nodeSourceIp,
+    onUnexpectedError: (error) => log.error({ err: error }, 'unexpected error in the collector'),
+  });
+
+  let server: Awaited<ReturnType<typeof startNodeServer>>;
+  try {
+    server = await startNodeServer(app, { host: config.host, port: config.port });
+  } catch (error) {
+    await Promise.all([records.close(), errors.close()]);
+    throw error;
+  }
+
+  return {
+    url: server.url,
+    metrics,
+    async stop() {
+      await server.close();
+      await Promise.all([records.close(), errors.close()]);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { readdir } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { runPdi, startCollectorProcess, tempHome } from './support/pdi.ts';
+
+describe('./pdi, as a user runs it', () => {
+  it('lists its commands and their flags', async () => {
+    const top = await runPdi(['--help']);
+    expect(top.code).toBe(0);
+    for (const command of ['collect', 'setup', 'demo']) expect(top.stdout).toContain(command);
+    const collect = await runPdi(['collect', '--help']);
+    expect(collect.code).toBe(0);
+    for (const flag of ['--home', '--host', '--port', '--durability', '--anonymize-ip', '--divert-bots']) {
+      expect(collect.stdout).toContain(flag);
+    }
+  });
+
+  it('exits 2 with a clear message on an unknown command or flag', async () => {
+    const command = await runPdi(['colect']);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain("unknown command 'colect'");
+    const flag = await runPdi(['collect', '--prot', '80']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("unknown option '--prot'");
+  });
+
+  it('validates the configuration at start, naming the setting and its variable', async () => {
+    const home = await tempHome();
+    const result = await runPdi(['collect', '--home', home, '--port', 'eighty']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/port \(PDI_PORT="eighty"\)/);
+    const fromEnv = await runPdi(['collect', '--home', home], { PDI_BUFFER_SECONDS: '-1' });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('PDI_BUFFER_SECONDS');
+    expect(fromEnv.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('runs setup idempotently', async () => {
+    const home = await tempHome();
+    const first = await runPdi(['setup', '--home', home]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('made');
+    const again = await runPdi(['setup', '--home', home]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain('made');
+    expect((await readdir(home)).sort()).toEqual(['lake', 'wal']);
+  });
+
+  it('takes the home folder from PDI_HOME, and refuses a second collector on the same home', async () => {
+    const home = await tempHome();
+    const first = await startCollectorProcess(home);
+    const second = await runPdi(['collect', '--port', '0'], { PDI_HOME: home });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('another collector');
+    expect(await first.stop()).toBe(0);
+  });
+});

@@ -1,0 +1,9 @@
+import { createRequire } from 'node:module';
+import Ajv2020 from 'ajv/dist/2020.js';
+
+const require = createRequire(import.meta.url);
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+
+/** The contract's JSON Schemas, compiled: records written anywhere must pass them. */
+export const validateStreamRecord = ajv.compile(require('../../src/contract/stream-record.schema.json'));
+export const validateErrorRecord = ajv.compile(require('../../src/contract/error-record.schema.json'));
