@@ -1,0 +1,149 @@
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'csv-parse';
+import {
+  BROWSING_COLUMNS,
+  BROWSING_FILE,
+  type BrowsingEvent,
+  EVENT_TYPES,
+  type EventType,
+  PRODUCT_ACTIONS,
+  type ProductAction,
+  SEARCH_COLUMNS,
+  SEARCH_FILE,
+  type SearchEvent,
+  SKU_COLUMNS,
+  SKU_FILE,
+  type SkuContent,
+} from './format.ts';
+
+/** A malformed dataset: names the file and the line, so that a user can look at it. */
+export class DatasetError extends Error {
+  override name = 'DatasetError';
+  constructor(
+    readonly file: string,
+    readonly line: number | null,
+    message: string,
+  ) {
+    super(line === null ? `${file}: ${message}` : `${file}:${line}: ${message}`);
+  }
+}
+
+export interface DatasetFiles {
+  browsing: string;
+  sku: string;
+  /** Optional in the folder. */
+  search: string | null;
+}
+
+/** The dataset folder's files, checked to exist (search_train.csv is optional). */
+export async function locateDataset(dir: string): Promise<DatasetFiles> {
+  const exists = (file: string) => access(file).then(
+    () => true,
+    () => false,
+  );
+  const browsing = path.join(dir, BROWSING_FILE);
+  const sku = path.join(dir, SKU_FILE);
+  const search = path.join(dir, SEARCH_FILE);
+  for (const file of [browsing, sku]) {
+    if (!(await exists(file))) {
+      throw new DatasetError(file, null, `missing: a dataset folder holds ${BROWSING_FILE} and ${SKU_FILE}`);
+    }
+  }
+  return { browsing, sku, search: (await exists(search)) ? search : null };
+}
+
+/** Streams a CSV file's rows with their line numbers, after checking its header. */
+async function* csvRows(file: string, columns: readonly string[]): AsyncGenerator<{ row: string[]; line: number }> {
+  const parser = createReadStream(file).pipe(
+    parse({ skip_empty_lines: true, relax_column_count: true, info: true, bom: true }),
+  );
+  let header = true;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (header) {
+        header = false;
+        if (record.join(',') !== columns.join(',')) {
+          throw new DatasetError(file, info.lines, `unexpected header "${record.join(',')}", expected "${columns.join(',')}"`);
+        }
+        continue;
+      }
+      if (record.length !== columns.length) {
+        throw new DatasetError(file, info.lines, `expected ${columns.length} columns, found ${record.length}`);
+      }
+      yield { row: record, line: info.lines };
+    }
+  } catch (error) {
+    if (error instanceof DatasetError) throw error;
+    const line = (error as { lines?: number }).lines ?? null;
+    throw new DatasetError(file, line, (error as Error).message);
+  }
+  if (header) throw new DatasetError(file, null, 'empty file: no header');
+}
+
+function timestampOf(file: string, line: number, text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
+    throw new DatasetError(file, line, `server_timestamp_epoch_ms "${text}" is not an integer of milliseconds`);
+  }
+  return value;
+}
+
+/** browsing_train.csv, row by row, in file order, in bounded memory. */
+export async function* readBrowsing(file: string): AsyncGenerator<BrowsingEvent> {
+  for await (const { row, line } of csvRows(file, BROWSING_COLUMNS)) {
+    const [session, type, action, sku, timestamp, url] = row as [string, string, string, string, string, string];
+    if (!session) throw new DatasetError(file, line, 'empty session_id_hash');
+    if (!EVENT_TYPES.includes(type as EventType)) {
+      throw new DatasetError(file, line, `event_type "${type}" is not one of ${EVENT_TYPES.join(', ')}`);
+    }
+    if (type === 'event_product' && !PRODUCT_ACTIONS.includes(action as ProductAction)) {
+      throw new DatasetError(file, line, `product_action "${action}" is not one of ${PRODUCT_ACTIONS.join(', ')}`);
+    }
+    if (type === 'pageview' && (action || sku)) {
+      throw new DatasetError(file, line, 'a pageview has no product_action nor product_sku_hash');
+    }
+    yield {
+      sessionIdHash: session,
+      eventType: type as EventType,
+      productAction: type === 'event_product' ? (action as ProductAction) : null,
+      productSkuHash: sku || null,
+      timestampMs: timestampOf(file, line, timestamp),
+      hashedUrl: url,
+      line,
+    };
+  }
+}
+
+const PRICE_BUCKET = /^(10|[1-9])\.0$/;
+
+/** sku_to_content.csv as a lookup by SKU: 66k rows at full scale, the vectors left out. */
+export async function readSkuCatalog(file: string): Promise<Map<string, SkuContent>> {
+  const catalog = new Map<string, SkuContent>();
+  for await (const { row, line } of csvRows(file, SKU_COLUMNS)) {
+    const [sku, , category, , price] = row as [string, string, string, string, string];
+    if (!sku) throw new DatasetError(file, line, 'empty product_sku_hash');
+    if (price && !PRICE_BUCKET.test(price)) {
+      throw new DatasetError(file, line, `price_bucket "${price}" is not one of 1.0 … 10.0`);
+    }
+    catalog.set(sku, { categoryHash: category || null, priceBucket: price || null });
+  }
+  return catalog;
+}
+
+/** search_train.csv, row by row. */
+export async function* readSearch(file: string): AsyncGenerator<SearchEvent> {
+  for await (const { row, line } of csvRows(file, SEARCH_COLUMNS)) {
+    const [session, query, clicked, products, timestamp] = row as [string, string, string, string, string];
+    if (!session) throw new DatasetError(file, line, 'empty session_id_hash');
+    yield {
+      sessionIdHash: session,
+      queryVector: query || null,
+      clickedSkusHash: clicked || null,
+      productSkusHash: products || null,
+      timestampMs: timestampOf(file, line, timestamp),
+      line,
+    };
+  }
+}
