@@ -20,8 +20,14 @@ describe('a collector killed with SIGKILL under load', () => {
         const z = `${worker}-${i}`;
         sent++;
         try {
-          const body = i % 5 === 0 ? batchOf(z) : `v=1&t=pageview&cid=crash-${worker}&z=${z}&dl=https%3A%2F%2Fshop.example%2F${i}`;
-          const res = await fetch(`${first.url}${i % 5 === 0 ? '/batch' : '/collect'}`, { method: 'POST', body });
+          const body =
+            i % 5 === 0
+              ? batchOf(z)
+              : `v=1&t=pageview&cid=crash-${worker}&z=${z}&dl=https%3A%2F%2Fshop.example%2F${i}`;
+          const res = await fetch(`${first.url}${i % 5 === 0 ? '/batch' : '/collect'}`, {
+            method: 'POST',
+            body,
+          });
           await res.arrayBuffer();
           if (res.status === 200) {
             if (i % 5 === 0) for (let k = 0; k < 3; k++) acknowledged.add(`${z}.${k}`);

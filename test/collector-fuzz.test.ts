@@ -32,7 +32,24 @@ const CONTENT_TYPES = [
 ];
 
 function makeRequests(random: ReturnType<typeof seededRandom>): FuzzRequest[] {
-  const pieces = ['&', '=', '%', '%zz', '%E2%9C', '\u0000', '\n', '{', '}', '"', 'é', '🛒', 't=', 'cid=', '\uFFFF', '+'];
+  const pieces = [
+    '&',
+    '=',
+    '%',
+    '%zz',
+    '%E2%9C',
+    '\u0000',
+    '\n',
+    '{',
+    '}',
+    '"',
+    'é',
+    '🛒',
+    't=',
+    'cid=',
+    '\uFFFF',
+    '+',
+  ];
   const validHit = (z: string) =>
     `v=1&t=${random.pick(['pageview', 'event', 'transaction'])}&cid=${random.hex(8)}&z=${z}&dl=https%3A%2F%2Fshop.example%2F${random.hex(4)}&dt=${encodeURIComponent(random.pick(['café', 'ok', '🛒 cart', 'Ω']))}`;
   const mutate = (text: string): Uint8Array => {
@@ -48,7 +65,11 @@ function makeRequests(random: ReturnType<typeof seededRandom>): FuzzRequest[] {
           bytes = bytes.subarray(0, at);
           break;
         case 2: // insert a tricky piece
-          bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(random.pick(pieces)), bytes.subarray(at)]);
+          bytes = Buffer.concat([
+            bytes.subarray(0, at),
+            Buffer.from(random.pick(pieces)),
+            bytes.subarray(at),
+          ]);
           break;
         case 3: // random bytes
           bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(random.bytes(1 + random.int(64)))]);
@@ -67,7 +88,14 @@ function makeRequests(random: ReturnType<typeof seededRandom>): FuzzRequest[] {
     if (kind < 3) {
       // unmutated valid hits in every form
       const form = random.int(4);
-      if (form === 0) requests.push({ path: '/collect', method: 'POST', contentType: 'text/plain', body: Buffer.from(validHit(z)), validZ: [z] });
+      if (form === 0)
+        requests.push({
+          path: '/collect',
+          method: 'POST',
+          contentType: 'text/plain',
+          body: Buffer.from(validHit(z)),
+          validZ: [z],
+        });
       else if (form === 1)
         requests.push({
           path: '/collect',
@@ -76,23 +104,56 @@ function makeRequests(random: ReturnType<typeof seededRandom>): FuzzRequest[] {
           body: Buffer.from(JSON.stringify(Object.fromEntries(new URLSearchParams(validHit(z))))),
           validZ: [z],
         });
-      else if (form === 2) requests.push({ path: `/collect?${validHit(z)}`, method: 'GET', contentType: undefined, body: undefined, validZ: [z] });
+      else if (form === 2)
+        requests.push({
+          path: `/collect?${validHit(z)}`,
+          method: 'GET',
+          contentType: undefined,
+          body: undefined,
+          validZ: [z],
+        });
       else {
         const zs = Array.from({ length: 1 + random.int(20) }, (_, k) => `${z}.${k}`);
-        requests.push({ path: '/batch', method: 'POST', contentType: 'text/plain', body: Buffer.from(zs.map(validHit).join('\n')), validZ: zs });
+        requests.push({
+          path: '/batch',
+          method: 'POST',
+          contentType: 'text/plain',
+          body: Buffer.from(zs.map(validHit).join('\n')),
+          validZ: zs,
+        });
       }
     } else if (kind < 8) {
       const batch = random.int(3) === 0;
-      const text = batch ? Array.from({ length: 1 + random.int(25) }, (_, k) => validHit(`${z}.${k}`)).join('\n') : validHit(z);
+      const text = batch
+        ? Array.from({ length: 1 + random.int(25) }, (_, k) => validHit(`${z}.${k}`)).join('\n')
+        : validHit(z);
       const asJson = !batch && random.int(3) === 0;
       const source = asJson ? JSON.stringify(Object.fromEntries(new URLSearchParams(text))) : text;
       if (!batch && random.int(4) === 0) {
-        requests.push({ path: `/collect?${Buffer.from(mutate(source)).toString('latin1')}`, method: 'GET', contentType: undefined, body: undefined, validZ: [] });
+        requests.push({
+          path: `/collect?${Buffer.from(mutate(source)).toString('latin1')}`,
+          method: 'GET',
+          contentType: undefined,
+          body: undefined,
+          validZ: [],
+        });
       } else {
-        requests.push({ path: batch ? '/batch' : '/collect', method: 'POST', contentType: random.pick(CONTENT_TYPES), body: mutate(source), validZ: [] });
+        requests.push({
+          path: batch ? '/batch' : '/collect',
+          method: 'POST',
+          contentType: random.pick(CONTENT_TYPES),
+          body: mutate(source),
+          validZ: [],
+        });
       }
     } else if (kind < 9) {
-      requests.push({ path: random.pick(['/collect', '/batch']), method: 'POST', contentType: random.pick(CONTENT_TYPES), body: random.bytes(random.int(2000)), validZ: [] });
+      requests.push({
+        path: random.pick(['/collect', '/batch']),
+        method: 'POST',
+        contentType: random.pick(CONTENT_TYPES),
+        body: random.bytes(random.int(2000)),
+        validZ: [],
+      });
     } else {
       requests.push({
         path: random.pick(['/', '/collect/x', '/batch?x', '/metrics', '/healthz', '/%zz', '/collect?']),
@@ -129,10 +190,15 @@ describe('fuzzing the collector with 10,000 random and mutated requests', () => 
         });
         const text = await res.text();
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        if (res.status === 200 && request.path.startsWith('/collect') && ['GET', 'POST'].includes(request.method)) {
+        if (
+          res.status === 200 &&
+          request.path.startsWith('/collect') &&
+          ['GET', 'POST'].includes(request.method)
+        ) {
           acceptedSingles++;
         }
-        if (request.validZ.length > 0 && res.status !== 200) validNotAccepted.push(`${request.path} ${res.status} ${text}`);
+        if (request.validZ.length > 0 && res.status !== 200)
+          validNotAccepted.push(`${request.path} ${res.status} ${text}`);
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));

@@ -6,7 +6,8 @@ import { validateErrorRecord, validateStreamRecord } from './support/schemas.ts'
 
 async function readAll<T>(lakeDir: string, prefix: string) {
   const out: { key: string; record: T }[] = [];
-  for await (const { key, record } of readLakeRecords(lakeDir, prefix)) out.push({ key, record: record as T });
+  for await (const { key, record } of readLakeRecords(lakeDir, prefix))
+    out.push({ key, record: record as T });
   return out;
 }
 

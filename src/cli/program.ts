@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { collectCommand } from './commands/collect.ts';
 import { demoCommand } from './commands/demo.ts';
+import { generateCommand } from './commands/generate.ts';
+import { pumpCommand } from './commands/pump.ts';
 import { setupCommand } from './commands/setup.ts';
 
 export function buildProgram(): Command {
@@ -10,11 +12,13 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`pdi: ${text.replace(/^error: /, '')}`) })
     .showHelpAfterError('(add --help for usage)');
 
-  for (const command of [demoCommand(), collectCommand(), setupCommand()]) {
+  for (const command of [demoCommand(), collectCommand(), setupCommand(), generateCommand(), pumpCommand()]) {
     program.addCommand(
       command
         .exitOverride()
-        .configureOutput({ outputError: (text, write) => write(`pdi ${command.name()}: ${text.replace(/^error: /, '')}`) })
+        .configureOutput({
+          outputError: (text, write) => write(`pdi ${command.name()}: ${text.replace(/^error: /, '')}`),
+        })
         .showHelpAfterError('(add --help for usage)'),
     );
   }

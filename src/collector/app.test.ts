@@ -70,7 +70,13 @@ describe('POST /collect', () => {
       body: JSON.stringify({ t: 'event', cid: 'c1', pa: 'detail', pr1id: 'sku', tm: 1234 }),
     });
     expect(res.status).toBe(200);
-    expect(records.records[0]?.request.body).toEqual({ t: 'event', cid: 'c1', pa: 'detail', pr1id: 'sku', tm: 1234 });
+    expect(records.records[0]?.request.body).toEqual({
+      t: 'event',
+      cid: 'c1',
+      pa: 'detail',
+      pr1id: 'sku',
+      tm: 1234,
+    });
     expect(records.records[0]?.context.user_ip).toBe('203.0.113.9');
   });
 
@@ -145,8 +151,14 @@ describe('GET /collect', () => {
 describe('POST /batch', () => {
   it('stores every hit of a batch as its own record with its own id', async () => {
     const { app, records } = collector();
-    const body = ['t=pageview&cid=a&z=1', 't=event&cid=a&ec=x&z=2', '{"t":"pageview","cid":"b","z":3}'].join('\n');
-    const res = await app.request('/batch', { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+    const body = ['t=pageview&cid=a&z=1', 't=event&cid=a&ec=x&z=2', '{"t":"pageview","cid":"b","z":3}'].join(
+      '\n',
+    );
+    const res = await app.request('/batch', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body,
+    });
     expect(res.status).toBe(200);
     expect(records.records.map((r) => r.request.body.z)).toEqual(['1', '2', 3]);
     expect(new Set(records.records.map((r) => r.request.id)).size).toBe(3);
@@ -164,7 +176,9 @@ describe('POST /batch', () => {
       rejected: [{ line: 2, reason: 'missing_hit_type' }],
     });
     expect(records.records).toHaveLength(2);
-    expect(errors.records).toMatchObject([{ error: { line: 2, reason: 'missing_hit_type' }, request: { raw: 'cid=a' } }]);
+    expect(errors.records).toMatchObject([
+      { error: { line: 2, reason: 'missing_hit_type' }, request: { raw: 'cid=a' } },
+    ]);
   });
 
   it('refuses a batch of 21 hits whole', async () => {
@@ -197,13 +211,18 @@ describe('privacy options', () => {
     const { app, records, errors, metrics } = collector({ divertBots: true });
     const res = await app.request('/collect', {
       method: 'POST',
-      headers: { ...FORM, 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' },
+      headers: {
+        ...FORM,
+        'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+      },
       body: HIT,
     });
     expect(res.status).toBe(200);
     expect(records.records).toHaveLength(0);
     expect(errors.records[0]?.error.reason).toBe('bot');
-    expect(await metrics.registry.getSingleMetricAsString('pdi_hits_rejected_total')).toContain('reason="bot"} 1');
+    expect(await metrics.registry.getSingleMetricAsString('pdi_hits_rejected_total')).toContain(
+      'reason="bot"} 1',
+    );
   });
 
   it('keeps bots when not configured', async () => {

@@ -79,7 +79,13 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
     const info = requestInfo(c);
     const body = await readBodyWithLimit(c.req.raw, MAX_HIT_BYTES, RAW_KEEP_BYTES);
     if (body.tooLarge) {
-      return refuse(c, info, tooLarge(`hit is ${body.totalBytes} bytes, over the limit of ${MAX_HIT_BYTES}`), body.bytes, body.totalBytes);
+      return refuse(
+        c,
+        info,
+        tooLarge(`hit is ${body.totalBytes} bytes, over the limit of ${MAX_HIT_BYTES}`),
+        body.bytes,
+        body.totalBytes,
+      );
     }
     const parsed = parseHitBody(c.req.header('content-type') ?? null, body.bytes);
     if (!parsed.ok) return refuse(c, info, parsed.rejection, body.bytes);
@@ -90,7 +96,13 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
     const info = requestInfo(c);
     const body = await readBodyWithLimit(c.req.raw, MAX_BATCH_BYTES, RAW_KEEP_BYTES);
     if (body.tooLarge) {
-      return refuse(c, info, tooLarge(`batch is ${body.totalBytes} bytes, over the limit of ${MAX_BATCH_BYTES}`), body.bytes, body.totalBytes);
+      return refuse(
+        c,
+        info,
+        tooLarge(`batch is ${body.totalBytes} bytes, over the limit of ${MAX_BATCH_BYTES}`),
+        body.bytes,
+        body.totalBytes,
+      );
     }
     const parsed = parseBatch(c.req.header('content-type') ?? null, body.bytes);
     if (!parsed.ok) return refuse(c, info, parsed.rejection, body.bytes);
@@ -99,7 +111,10 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
     const refused: ErrorRecord[] = [];
     for (const line of parsed.value) {
       if (line.hit.ok) hits.push(line.hit.value);
-      else refused.push(buildErrorRecord(line.hit.rejection, lineInfo(info), line.raw, line.line, RAW_KEEP_BYTES));
+      else
+        refused.push(
+          buildErrorRecord(line.hit.rejection, lineInfo(info), line.raw, line.line, RAW_KEEP_BYTES),
+        );
     }
     return accept(c, info, hits, refused, '/batch');
   });
@@ -132,7 +147,13 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
    * Stores the valid hits (and the refused lines of a batch), then answers: the pixel when every
    * hit was accepted, else 400 with what was refused. Bots are diverted here when configured.
    */
-  async function accept(c: Context, info: RequestInfo, hits: HitParams[], refused: ErrorRecord[], route: string) {
+  async function accept(
+    c: Context,
+    info: RequestInfo,
+    hits: HitParams[],
+    refused: ErrorRecord[],
+    route: string,
+  ) {
     const response = { timestamp: now(), statusCode: 200, headers: PIXEL_HEADERS };
     const records: StreamRecord[] = [];
     hits.forEach((hit, index) => {
@@ -140,7 +161,15 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
       const record = buildStreamRecord(hit, hitInfo, response, options);
       if (options.divertBots && isBotUserAgent(record.context.user_agent)) {
         const bot: HitRejection = { status: 400, reason: 'bot', message: 'user agent of a known bot' };
-        refused.push(buildErrorRecord(bot, hitInfo, JSON.stringify(hit), hits.length > 1 ? index + 1 : null, RAW_KEEP_BYTES));
+        refused.push(
+          buildErrorRecord(
+            bot,
+            hitInfo,
+            JSON.stringify(hit),
+            hits.length > 1 ? index + 1 : null,
+            RAW_KEEP_BYTES,
+          ),
+        );
       } else {
         records.push(record);
       }
@@ -157,7 +186,11 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
         error: 'invalid_hit',
         message: `${invalid.length} of ${hits.length + invalid.length} hits refused`,
         accepted: records.length,
-        rejected: invalid.map((r) => ({ line: r.error.line, reason: r.error.reason, message: r.error.message })),
+        rejected: invalid.map((r) => ({
+          line: r.error.line,
+          reason: r.error.reason,
+          message: r.error.message,
+        })),
       },
       400,
       PIXEL_HEADERS_CORS_ONLY,
@@ -165,7 +198,13 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
   }
 
   /** Records a refused request in stream_errors/ and answers its status with a JSON reason. */
-  async function refuse(c: Context, info: RequestInfo, rejection: HitRejection, raw: string | Uint8Array, rawBytes?: number) {
+  async function refuse(
+    c: Context,
+    info: RequestInfo,
+    rejection: HitRejection,
+    raw: string | Uint8Array,
+    rawBytes?: number,
+  ) {
     const record = buildErrorRecord(rejection, info, raw, null, RAW_KEEP_BYTES);
     if (rawBytes !== undefined && rawBytes > record.request.raw_bytes) {
       record.request.raw_bytes = rawBytes;
@@ -173,11 +212,19 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
     }
     const stored = await store(c, [], [record]);
     if (stored) return stored;
-    return c.json({ error: rejection.reason, message: rejection.message }, rejection.status, PIXEL_HEADERS_CORS_ONLY);
+    return c.json(
+      { error: rejection.reason, message: rejection.message },
+      rejection.status,
+      PIXEL_HEADERS_CORS_ONLY,
+    );
   }
 
   /** Refused records first: a 503 then never follows an acknowledged hit. Returns a 503 response, or nothing when stored. */
-  async function store(c: Context, records: StreamRecord[], refused: ErrorRecord[]): Promise<Response | undefined> {
+  async function store(
+    c: Context,
+    records: StreamRecord[],
+    refused: ErrorRecord[],
+  ): Promise<Response | undefined> {
     try {
       if (refused.length > 0) {
         await deps.errors.put(refused);

@@ -10,7 +10,11 @@ export interface BodyRead {
  * Reads a request body without ever holding more than `max(limit, keepBytes) + 1` bytes:
  * an oversized body is refused from its Content-Length, or as soon as the stream passes the limit.
  */
-export async function readBodyWithLimit(request: Request, limit: number, keepBytes: number): Promise<BodyRead> {
+export async function readBodyWithLimit(
+  request: Request,
+  limit: number,
+  keepBytes: number,
+): Promise<BodyRead> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared <= limit) {
     const bytes = new Uint8Array(await request.arrayBuffer());

@@ -6,7 +6,11 @@ import { DEFAULT_HOME, type HomeLayout, homeLayout } from './home.ts';
  * Flags win over the environment; everything is validated once, at start.
  */
 export const COLLECTOR_SETTINGS = {
-  home: { env: 'PDI_HOME', default: DEFAULT_HOME, doc: 'home folder: the lake is HOME/lake, the log HOME/wal' },
+  home: {
+    env: 'PDI_HOME',
+    default: DEFAULT_HOME,
+    doc: 'home folder: the lake is HOME/lake, the log HOME/wal',
+  },
   host: { env: 'PDI_HOST', default: '127.0.0.1', doc: 'address to listen on' },
   port: { env: 'PDI_PORT', default: '8080', doc: 'port to listen on (0 picks a free one)' },
   bufferBytes: {
@@ -14,7 +18,11 @@ export const COLLECTOR_SETTINGS = {
     default: String(10 * 1024 * 1024),
     doc: 'roll a lake object after this many bytes of NDJSON',
   },
-  bufferSeconds: { env: 'PDI_BUFFER_SECONDS', default: '60', doc: 'roll a lake object after this many seconds' },
+  bufferSeconds: {
+    env: 'PDI_BUFFER_SECONDS',
+    default: '60',
+    doc: 'roll a lake object after this many seconds',
+  },
   durability: {
     env: 'PDI_DURABILITY',
     default: 'fsync',

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { type CollectorConfig } from '../config/collector-config.ts';
-import { createCollectorApp } from '../collector/app.ts';
 import { nodeSourceIp, startNodeServer } from '../collector/adapters/node-server.ts';
+import { createCollectorApp } from '../collector/app.ts';
 import { CollectorMetrics } from '../collector/metrics.ts';
+import type { CollectorConfig } from '../config/collector-config.ts';
 import type { ErrorRecord, StreamRecord } from '../contract/index.ts';
 import { LocalStream } from '../stream/index.ts';
 import type { Logger } from './log.ts';

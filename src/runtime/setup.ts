@@ -12,7 +12,8 @@ const MIN_NODE_MAJOR = 20;
 /** What the project needs beyond `npm ci`, each step idempotent. */
 export async function* runSetup(home: string): AsyncGenerator<SetupStep> {
   const major = Number(process.versions.node.split('.')[0]);
-  if (major < MIN_NODE_MAJOR) throw new Error(`Node ${MIN_NODE_MAJOR}+ is needed, this is ${process.versions.node}`);
+  if (major < MIN_NODE_MAJOR)
+    throw new Error(`Node ${MIN_NODE_MAJOR}+ is needed, this is ${process.versions.node}`);
   yield { name: `node ${process.versions.node}`, done: true };
 
   const layout = homeLayout(home);

@@ -41,7 +41,10 @@ export interface CollectorProcess {
 }
 
 /** Starts `./pdi collect --home HOME --port 0 …` and waits for the URL it prints when ready. */
-export async function startCollectorProcess(home: string, extraArgs: string[] = []): Promise<CollectorProcess> {
+export async function startCollectorProcess(
+  home: string,
+  extraArgs: string[] = [],
+): Promise<CollectorProcess> {
   const child = spawn(PDI, ['collect', '--home', home, '--port', '0', '--log-level', 'warn', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,7 +1,5 @@
 import { Command, Option } from 'commander';
 import { COLLECTOR_SETTINGS, resolveCollectorConfig } from '../../config/collector-config.ts';
-import { startCollector } from '../../runtime/collector.ts';
-import { createLogger } from '../../runtime/log.ts';
 import { homeOption } from '../options.ts';
 import { untilSignal } from '../signals.ts';
 
@@ -25,11 +23,16 @@ export function collectCommand(): Command {
     .addOption(setting('--divert-bots', 'divertBots'))
     .addOption(setting('--log-level <level>', 'logLevel'))
     .action(async (flags) => {
+      const { startCollector } = await import('../../runtime/collector.ts');
+      const { createLogger } = await import('../../runtime/log.ts');
       const config = resolveCollectorConfig(flags);
       const log = createLogger(config.logLevel);
       const collector = await startCollector(config, log);
       process.stdout.write(`${collector.url}\n`);
-      log.info({ url: collector.url, lake: config.lakeDir, durability: config.durability }, 'collector ready');
+      log.info(
+        { url: collector.url, lake: config.lakeDir, durability: config.durability },
+        'collector ready',
+      );
 
       const signal = await untilSignal();
       log.info({ signal }, 'stopping: finishing requests in flight and flushing the lake');

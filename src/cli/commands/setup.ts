@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { runSetup } from '../../runtime/setup.ts';
 import { homeOption } from '../options.ts';
 
 export function setupCommand(): Command {
@@ -7,6 +6,7 @@ export function setupCommand(): Command {
     .description('install, idempotently, what the project needs beyond `npm ci`, and prepare the home folder')
     .addOption(homeOption())
     .action(async (flags: { home: string }) => {
+      const { runSetup } = await import('../../runtime/setup.ts');
       for await (const step of runSetup(flags.home)) {
         process.stdout.write(`${step.done ? 'ok  ' : 'made'} ${step.name}\n`);
       }

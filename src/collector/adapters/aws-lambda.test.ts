@@ -59,7 +59,9 @@ function apiGatewayV2Event(request: {
           body: request.base64 ? Buffer.from(request.body).toString('base64') : request.body,
           isBase64Encoded: request.base64 ?? false,
         }),
-    ...(request.query ? { queryStringParameters: Object.fromEntries(new URLSearchParams(request.query)) } : {}),
+    ...(request.query
+      ? { queryStringParameters: Object.fromEntries(new URLSearchParams(request.query)) }
+      : {}),
   } as unknown as LambdaEvent;
 }
 
@@ -69,11 +71,39 @@ const JSON_HIT = JSON.stringify({ t: 'pageview', cid: '7d4f', dl: 'https://shop.
 const QUERY_HIT = 'v=1&t=pageview&cid=7d4f&dr=https%3A%2F%2Fsearch.example%2F&z=13';
 
 const CASES = [
-  { name: 'a base64 form body', method: 'POST', path: '/collect', type: 'application/x-www-form-urlencoded', body: FORM_HIT, base64: true },
-  { name: 'a plain form body', method: 'POST', path: '/collect', type: 'text/plain;charset=UTF-8', body: FORM_HIT, base64: false },
-  { name: 'a JSON body', method: 'POST', path: '/collect', type: 'application/json', body: JSON_HIT, base64: false },
+  {
+    name: 'a base64 form body',
+    method: 'POST',
+    path: '/collect',
+    type: 'application/x-www-form-urlencoded',
+    body: FORM_HIT,
+    base64: true,
+  },
+  {
+    name: 'a plain form body',
+    method: 'POST',
+    path: '/collect',
+    type: 'text/plain;charset=UTF-8',
+    body: FORM_HIT,
+    base64: false,
+  },
+  {
+    name: 'a JSON body',
+    method: 'POST',
+    path: '/collect',
+    type: 'application/json',
+    body: JSON_HIT,
+    base64: false,
+  },
   { name: 'a GET pixel', method: 'GET', path: '/collect', query: QUERY_HIT },
-  { name: 'a batch', method: 'POST', path: '/batch', type: 'text/plain', body: `${FORM_HIT}\n${QUERY_HIT}`, base64: true },
+  {
+    name: 'a batch',
+    method: 'POST',
+    path: '/batch',
+    type: 'text/plain',
+    body: `${FORM_HIT}\n${QUERY_HIT}`,
+    base64: true,
+  },
 ] as const;
 
 /** What must not depend on the runtime: everything but generated ids, clocks and transport headers. */
@@ -81,7 +111,12 @@ function comparable(record: StreamRecord) {
   return {
     service: record.service,
     context: record.context,
-    request: { hostname: record.request.hostname, path: record.request.path, method: record.request.method, body: record.request.body },
+    request: {
+      hostname: record.request.hostname,
+      path: record.request.path,
+      method: record.request.method,
+      body: record.request.body,
+    },
     response: { statusCode: record.response.statusCode, headers: record.response.headers },
     userAgentHeader: record.request.headers['user-agent'],
   };
@@ -100,7 +135,10 @@ describe('the Lambda handler (API Gateway HTTP API, payload v2)', () => {
     it(`turns ${c.name} into the same records as the Node server`, async () => {
       const lambda = collectorWith(lambdaSourceIp);
       const handler = createLambdaHandler(lambda.app);
-      const headers: Record<string, string> = { ...HEADERS, ...('type' in c ? { 'content-type': c.type } : {}) };
+      const headers: Record<string, string> = {
+        ...HEADERS,
+        ...('type' in c ? { 'content-type': c.type } : {}),
+      };
       const result = await handler(
         apiGatewayV2Event({
           method: c.method,
@@ -134,7 +172,12 @@ describe('the Lambda handler (API Gateway HTTP API, payload v2)', () => {
   it('refuses a bad hit with 400 and a JSON reason, as the Node server does', async () => {
     const lambda = collectorWith(lambdaSourceIp);
     const result = await createLambdaHandler(lambda.app)(
-      apiGatewayV2Event({ method: 'POST', path: '/collect', headers: { 'content-type': 'text/plain' }, body: 'cid=1' }),
+      apiGatewayV2Event({
+        method: 'POST',
+        path: '/collect',
+        headers: { 'content-type': 'text/plain' },
+        body: 'cid=1',
+      }),
     );
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(result.body)).toMatchObject({ error: 'missing_hit_type' });

@@ -16,21 +16,27 @@ export interface RunningServer {
 
 export function startNodeServer(app: Hono, listen: { host: string; port: number }): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: listen.host, port: listen.port }, (info: AddressInfo) => {
-      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-      resolve({
-        url: `http://${host}:${info.port}`,
-        close: (graceMs = 10_000) =>
-          new Promise<void>((done) => {
-            const force = setTimeout(() => 'closeAllConnections' in server && server.closeAllConnections(), graceMs);
-            server.close(() => {
-              clearTimeout(force);
-              done();
-            });
-            if ('closeIdleConnections' in server) server.closeIdleConnections();
-          }),
-      });
-    });
+    const server = serve(
+      { fetch: app.fetch, hostname: listen.host, port: listen.port },
+      (info: AddressInfo) => {
+        const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+        resolve({
+          url: `http://${host}:${info.port}`,
+          close: (graceMs = 10_000) =>
+            new Promise<void>((done) => {
+              const force = setTimeout(
+                () => 'closeAllConnections' in server && server.closeAllConnections(),
+                graceMs,
+              );
+              server.close(() => {
+                clearTimeout(force);
+                done();
+              });
+              if ('closeIdleConnections' in server) server.closeIdleConnections();
+            }),
+        });
+      },
+    );
     server.once('error', reject);
   });
 }

@@ -1,0 +1,28 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Flag value parsers: a wrong value is a usage error (exit 2) that names the value. */
+export function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidArgumentError(`"${text}" is not a positive integer`);
+  }
+  return value;
+}
+
+export function positiveNumber(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidArgumentError(`"${text}" is not a positive number`);
+  }
+  return value;
+}
+
+export function httpUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return text;
+  } catch {
+    // reported below
+  }
+  throw new InvalidArgumentError(`"${text}" is not an http(s) URL`);
+}
