@@ -14,7 +14,13 @@ export const BROWSING_COLUMNS = [
   'server_timestamp_epoch_ms',
   'hashed_url',
 ] as const;
-export const SKU_COLUMNS = ['product_sku_hash', 'description_vector', 'category_hash', 'image_vector', 'price_bucket'] as const;
+export const SKU_COLUMNS = [
+  'product_sku_hash',
+  'description_vector',
+  'category_hash',
+  'image_vector',
+  'price_bucket',
+] as const;
 export const SEARCH_COLUMNS = [
   'session_id_hash',
   'query_vector',

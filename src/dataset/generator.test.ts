@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateDataset, type GenerateSummary } from './generator.ts';
+import { type GenerateSummary, generateDataset } from './generator.ts';
 import { readBrowsing, readSearch, readSkuCatalog } from './reader.ts';
 import { browsingStats, DATASET_TARGETS, type DatasetStats } from './stats.ts';
 

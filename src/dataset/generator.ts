@@ -1,9 +1,16 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { once } from 'node:events';
-import { BROWSING_COLUMNS, BROWSING_FILE, SEARCH_COLUMNS, SEARCH_FILE, SKU_COLUMNS, SKU_FILE } from './format.ts';
+import {
+  BROWSING_COLUMNS,
+  BROWSING_FILE,
+  SEARCH_COLUMNS,
+  SEARCH_FILE,
+  SKU_COLUMNS,
+  SKU_FILE,
+} from './format.ts';
 import { Popularity } from './popularity.ts';
 import { type Random, seededRandom } from './random.ts';
 import { drawSession } from './session-model.ts';
@@ -37,7 +44,10 @@ const VECTOR_SIZE = 50;
 
 /** Fewer SKUs for smaller datasets, so that each is still seen often enough to be popular or not. */
 export function skuCountFor(sessions: number): number {
-  return Math.min(FULL_SCALE.skus, Math.max(200, Math.round(FULL_SCALE.skus * Math.sqrt(sessions / FULL_SCALE.sessions))));
+  return Math.min(
+    FULL_SCALE.skus,
+    Math.max(200, Math.round(FULL_SCALE.skus * Math.sqrt(sessions / FULL_SCALE.sessions))),
+  );
 }
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -48,7 +58,8 @@ const hash = (text: string) => createHash('sha256').update(text).digest('hex');
  */
 export async function generateDataset(options: GenerateOptions): Promise<GenerateSummary> {
   const { outDir, sessions, seed } = options;
-  if (!Number.isInteger(sessions) || sessions < 1) throw new RangeError('sessions must be a positive integer');
+  if (!Number.isInteger(sessions) || sessions < 1)
+    throw new RangeError('sessions must be a positive integer');
   await mkdir(outDir, { recursive: true });
   const random = seededRandom(seed);
   const skuCount = skuCountFor(sessions);
@@ -96,7 +107,11 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
       const searches = 1 + random.poisson(0.5);
       for (let q = 0; q < searches; q++) {
         const at = sessionStart + (rows[random.int(rows.length)]?.offsetMs ?? 0);
-        const shown = random.chance(0.7) ? pyList(Array.from({ length: 1 + random.int(12) }, () => skus[skuPopularity.draw(random)] as string)) : '';
+        const shown = random.chance(0.7)
+          ? pyList(
+              Array.from({ length: 1 + random.int(12) }, () => skus[skuPopularity.draw(random)] as string),
+            )
+          : '';
         await search.write(`${session},"${vector(random, 0.15)}",,${csvQuote(shown)},${at}\n`);
         summary.searchRows++;
       }
@@ -119,7 +134,9 @@ async function writeCatalog(file: string, skus: string[], random: Random): Promi
     }
     const top = categories[i % categories.length];
     const category = `${top}/${hash(`${top}/${i % 7}`)}/${hash(`${top}/${i % 7}/${i % 5}`)}`;
-    await writer.write(`${sku},"${vector(random, 0.15)}",${category},"${vector(random, 90)}",${1 + random.int(10)}.0\n`);
+    await writer.write(
+      `${sku},"${vector(random, 0.15)}",${category},"${vector(random, 90)}",${1 + random.int(10)}.0\n`,
+    );
   }
   await writer.end();
 }

@@ -22,7 +22,8 @@ async function tempFile(name: string, text: string): Promise<string> {
   return file;
 }
 
-const HEADER = 'session_id_hash,event_type,product_action,product_sku_hash,server_timestamp_epoch_ms,hashed_url\n';
+const HEADER =
+  'session_id_hash,event_type,product_action,product_sku_hash,server_timestamp_epoch_ms,hashed_url\n';
 
 describe.runIf(hasSample)('the reader, on the real sample files', () => {
   it('reads browsing_train: 34 rows, 2 sessions, 24 pageviews and 10 details', async () => {
@@ -45,7 +46,9 @@ describe.runIf(hasSample)('the reader, on the real sample files', () => {
   it('reads sku_to_content: 4 SKUs, 2 of them SKU-only', async () => {
     const catalog = await readSkuCatalog(sample('sku_to_content_sample.csv'));
     expect(catalog.size).toBe(4);
-    expect(catalog.get('a2c3e2430c6ef9770b903ad08fa067a6b2b9db28f06e1bc303547cbdb166c433')).toMatchObject({ priceBucket: '7.0' });
+    expect(catalog.get('a2c3e2430c6ef9770b903ad08fa067a6b2b9db28f06e1bc303547cbdb166c433')).toMatchObject({
+      priceBucket: '7.0',
+    });
     expect([...catalog.values()].filter((c) => c.priceBucket === null)).toHaveLength(2);
   });
 
@@ -62,7 +65,11 @@ describe('the reader, on malformed files', () => {
     ['a wrong header', 'a,b,c\n', /browsing_train\.csv:1: unexpected header/],
     ['a missing column', `${HEADER}s1,pageview,,,1550885210881\n`, /:2: expected 6 columns, found 5/],
     ['an unknown event type', `${HEADER}s1,click,,,1550885210881,u\n`, /:2: event_type "click"/],
-    ['an unknown product action', `${HEADER}s1,pageview,,,1,u\ns1,event_product,buy,k,1,u\n`, /:3: product_action "buy"/],
+    [
+      'an unknown product action',
+      `${HEADER}s1,pageview,,,1,u\ns1,event_product,buy,k,1,u\n`,
+      /:3: product_action "buy"/,
+    ],
     ['a bad timestamp', `${HEADER}s1,pageview,,,12:00,u\n`, /:2: server_timestamp_epoch_ms "12:00"/],
     ['an unclosed quote', `${HEADER}s1,pageview,,,1,u\n"s2,pageview,,,1,u\n`, /browsing_train\.csv:\d+: /],
     ['an empty file', '', /empty file/],
@@ -81,7 +88,10 @@ describe('the reader, on malformed files', () => {
   });
 
   it('refuses a price bucket outside 1.0 … 10.0', async () => {
-    const file = await tempFile('sku_to_content.csv', 'product_sku_hash,description_vector,category_hash,image_vector,price_bucket\nk,,c,,11.0\n');
+    const file = await tempFile(
+      'sku_to_content.csv',
+      'product_sku_hash,description_vector,category_hash,image_vector,price_bucket\nk,,c,,11.0\n',
+    );
     await expect(readSkuCatalog(file)).rejects.toThrow(/:2: price_bucket "11.0"/);
   });
 });

@@ -39,10 +39,11 @@ export interface DatasetFiles {
 
 /** The dataset folder's files, checked to exist (search_train.csv is optional). */
 export async function locateDataset(dir: string): Promise<DatasetFiles> {
-  const exists = (file: string) => access(file).then(
-    () => true,
-    () => false,
-  );
+  const exists = (file: string) =>
+    access(file).then(
+      () => true,
+      () => false,
+    );
   const browsing = path.join(dir, BROWSING_FILE);
   const sku = path.join(dir, SKU_FILE);
   const search = path.join(dir, SEARCH_FILE);
@@ -55,22 +56,36 @@ export async function locateDataset(dir: string): Promise<DatasetFiles> {
 }
 
 /** Streams a CSV file's rows with their line numbers, after checking its header. */
-async function* csvRows(file: string, columns: readonly string[]): AsyncGenerator<{ row: string[]; line: number }> {
+async function* csvRows(
+  file: string,
+  columns: readonly string[],
+): AsyncGenerator<{ row: string[]; line: number }> {
   const parser = createReadStream(file).pipe(
     parse({ skip_empty_lines: true, relax_column_count: true, info: true, bom: true }),
   );
   let header = true;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
       if (header) {
         header = false;
         if (record.join(',') !== columns.join(',')) {
-          throw new DatasetError(file, info.lines, `unexpected header "${record.join(',')}", expected "${columns.join(',')}"`);
+          throw new DatasetError(
+            file,
+            info.lines,
+            `unexpected header "${record.join(',')}", expected "${columns.join(',')}"`,
+          );
         }
         continue;
       }
       if (record.length !== columns.length) {
-        throw new DatasetError(file, info.lines, `expected ${columns.length} columns, found ${record.length}`);
+        throw new DatasetError(
+          file,
+          info.lines,
+          `expected ${columns.length} columns, found ${record.length}`,
+        );
       }
       yield { row: record, line: info.lines };
     }
@@ -85,7 +100,11 @@ async function* csvRows(file: string, columns: readonly string[]): AsyncGenerato
 function timestampOf(file: string, line: number, text: string): number {
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
-    throw new DatasetError(file, line, `server_timestamp_epoch_ms "${text}" is not an integer of milliseconds`);
+    throw new DatasetError(
+      file,
+      line,
+      `server_timestamp_epoch_ms "${text}" is not an integer of milliseconds`,
+    );
   }
   return value;
 }
@@ -93,13 +112,24 @@ function timestampOf(file: string, line: number, text: string): number {
 /** browsing_train.csv, row by row, in file order, in bounded memory. */
 export async function* readBrowsing(file: string): AsyncGenerator<BrowsingEvent> {
   for await (const { row, line } of csvRows(file, BROWSING_COLUMNS)) {
-    const [session, type, action, sku, timestamp, url] = row as [string, string, string, string, string, string];
+    const [session, type, action, sku, timestamp, url] = row as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     if (!session) throw new DatasetError(file, line, 'empty session_id_hash');
     if (!EVENT_TYPES.includes(type as EventType)) {
       throw new DatasetError(file, line, `event_type "${type}" is not one of ${EVENT_TYPES.join(', ')}`);
     }
     if (type === 'event_product' && !PRODUCT_ACTIONS.includes(action as ProductAction)) {
-      throw new DatasetError(file, line, `product_action "${action}" is not one of ${PRODUCT_ACTIONS.join(', ')}`);
+      throw new DatasetError(
+        file,
+        line,
+        `product_action "${action}" is not one of ${PRODUCT_ACTIONS.join(', ')}`,
+      );
     }
     if (type === 'pageview' && (action || sku)) {
       throw new DatasetError(file, line, 'a pageview has no product_action nor product_sku_hash');

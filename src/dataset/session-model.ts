@@ -86,7 +86,9 @@ export function drawSession(random: Random, skus: Popularity, pages: Popularity)
   const viewed = Array.from({ length: 1 + random.poisson(m.extraProductsMean) }, () => skus.draw(random));
   const adds = length >= 3 && random.chance(m.addShare) ? 1 + random.poisson(m.extraAddsMean) : 0;
   const purchases = adds > 0 && random.chance(m.purchaseShare) ? 1 + random.poisson(m.extraPurchasesMean) : 0;
-  const removes = random.chance(adds > 0 ? m.removeWithAdd : m.removeWithoutAdd) ? 1 + random.poisson(m.extraRemovesMean) : 0;
+  const removes = random.chance(adds > 0 ? m.removeWithAdd : m.removeWithoutAdd)
+    ? 1 + random.poisson(m.extraRemovesMean)
+    : 0;
   const cartRows = adds + purchases + removes;
   length = Math.max(length, cartRows + 2);
 
@@ -107,9 +109,14 @@ export function drawSession(random: Random, skus: Popularity, pages: Popularity)
   const carted = Array.from({ length: adds }, () => random.pick(viewed));
   for (const sku of carted) insertAfterHalf(random, steps, { kind: 'add', sku, page: null });
   for (let i = 0; i < removes; i++) {
-    steps.push({ kind: 'remove', sku: carted.length ? random.pick(carted) : random.pick(viewed), page: null });
+    steps.push({
+      kind: 'remove',
+      sku: carted.length ? random.pick(carted) : random.pick(viewed),
+      page: null,
+    });
   }
-  for (let i = 0; i < purchases; i++) steps.push({ kind: 'purchase', sku: carted[i] ?? random.pick(viewed), page: null });
+  for (let i = 0; i < purchases; i++)
+    steps.push({ kind: 'purchase', sku: carted[i] ?? random.pick(viewed), page: null });
   return timed(random, steps);
 }
 
@@ -118,7 +125,10 @@ function timed(random: Random, steps: Step[]): SessionRow[] {
   const rows: SessionRow[] = [];
   let offset = 0;
   steps.forEach((step, i) => {
-    if (i > 0) offset += Math.round(1000 * Math.min(m.gapMaxSeconds, random.logNormal(m.gapMedianSeconds, m.gapSigma)));
+    if (i > 0)
+      offset += Math.round(
+        1000 * Math.min(m.gapMaxSeconds, random.logNormal(m.gapMedianSeconds, m.gapSigma)),
+      );
     if (step.kind === 'page') {
       rows.push({ action: null, sku: null, page: step.page, offsetMs: offset });
     } else if (step.kind === 'detail-pair') {
@@ -126,7 +136,12 @@ function timed(random: Random, steps: Step[]): SessionRow[] {
       const view: SessionRow = { action: null, sku: step.sku, page: null, offsetMs: offset };
       rows.push(...(random.chance(0.5) ? [detail, view] : [view, detail]));
     } else {
-      rows.push({ action: step.kind === 'detail' ? 'detail' : step.kind, sku: step.sku, page: null, offsetMs: offset });
+      rows.push({
+        action: step.kind === 'detail' ? 'detail' : step.kind,
+        sku: step.sku,
+        page: null,
+        offsetMs: offset,
+      });
     }
   });
   return rows;

@@ -67,7 +67,9 @@ export async function browsingStats(file: string): Promise<DatasetStats> {
       pageviewsAt.add(key);
     } else {
       counts[row.productAction]++;
-      if (row.productAction !== 'remove') flags[row.productAction === 'detail' ? 'detail' : row.productAction === 'add' ? 'add' : 'purchase'] = true;
+      if (row.productAction !== 'remove')
+        flags[row.productAction === 'detail' ? 'detail' : row.productAction === 'add' ? 'add' : 'purchase'] =
+          true;
       if (row.productAction === 'detail') detailsAt.push(key);
       if (row.productSkuHash) skuHits.set(row.productSkuHash, (skuHits.get(row.productSkuHash) ?? 0) + 1);
     }
@@ -88,14 +90,21 @@ export async function browsingStats(file: string): Promise<DatasetStats> {
       remove: share(counts.remove, rows),
       purchase: share(counts.purchase, rows),
     },
-    rowsPerSession: { p50: quantile(lengths, 0.5), p90: quantile(lengths, 0.9), p99: quantile(lengths, 0.99) },
+    rowsPerSession: {
+      p50: quantile(lengths, 0.5),
+      p90: quantile(lengths, 0.9),
+      p99: quantile(lengths, 0.99),
+    },
     sessionMinutes: { p50: quantile(minutes, 0.5), p90: quantile(minutes, 0.9) },
     sessionsWith: {
       detail: share(with_.detail, sessions),
       add: share(with_.add, sessions),
       purchase: share(with_.purchase, sessions),
     },
-    topTenthSkuShare: share(top, hits.reduce((a, b) => a + b, 0)),
+    topTenthSkuShare: share(
+      top,
+      hits.reduce((a, b) => a + b, 0),
+    ),
     pairedDetailShare: share(paired, counts.detail),
   };
 }
