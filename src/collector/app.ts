@@ -72,7 +72,7 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
     const rawQuery = queryOf(c.req.url);
     const parsed = parseHitQuery(rawQuery);
     if (!parsed.ok) return refuse(c, info, parsed.rejection, rawQuery);
-    return accept(c, info, [parsed.value], [], '/collect');
+    return accept(c, info, [{ params: parsed.value, line: null }], [], '/collect');
   });
 
   app.post('/collect', async (c) => {
@@ -89,7 +89,7 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
     }
     const parsed = parseHitBody(c.req.header('content-type') ?? null, body.bytes);
     if (!parsed.ok) return refuse(c, info, parsed.rejection, body.bytes);
-    return accept(c, info, [parsed.value], [], '/collect');
+    return accept(c, info, [{ params: parsed.value, line: null }], [], '/collect');
   });
 
   app.post('/batch', async (c) => {
@@ -107,14 +107,11 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
     const parsed = parseBatch(c.req.header('content-type') ?? null, body.bytes);
     if (!parsed.ok) return refuse(c, info, parsed.rejection, body.bytes);
 
-    const hits: HitParams[] = [];
+    const hits: AcceptedHit[] = [];
     const refused: ErrorRecord[] = [];
     for (const line of parsed.value) {
-      if (line.hit.ok) hits.push(line.hit.value);
-      else
-        refused.push(
-          buildErrorRecord(line.hit.rejection, lineInfo(info), line.raw, line.line, RAW_KEEP_BYTES),
-        );
+      if (line.hit.ok) hits.push({ params: line.hit.value, line: line.line });
+      else refused.push(errorRecord(line.hit.rejection, lineInfo(info), line.raw, line.line));
     }
     return accept(c, info, hits, refused, '/batch');
   });
@@ -150,26 +147,18 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
   async function accept(
     c: Context,
     info: RequestInfo,
-    hits: HitParams[],
+    hits: AcceptedHit[],
     refused: ErrorRecord[],
     route: string,
   ) {
     const response = { timestamp: now(), statusCode: 200, headers: PIXEL_HEADERS };
     const records: StreamRecord[] = [];
-    hits.forEach((hit, index) => {
+    hits.forEach(({ params, line }, index) => {
       const hitInfo = index === 0 ? info : { ...info, id: newId() };
-      const record = buildStreamRecord(hit, hitInfo, response, options);
+      const record = buildStreamRecord(params, hitInfo, response, options);
       if (options.divertBots && isBotUserAgent(record.context.user_agent)) {
-        const bot: HitRejection = { status: 400, reason: 'bot', message: 'user agent of a known bot' };
-        refused.push(
-          buildErrorRecord(
-            bot,
-            hitInfo,
-            JSON.stringify(hit),
-            hits.length > 1 ? index + 1 : null,
-            RAW_KEEP_BYTES,
-          ),
-        );
+        // the record's body, not the raw hit: it is already anonymized when configured
+        refused.push(errorRecord(BOT, hitInfo, JSON.stringify(record.request.body), line));
       } else {
         records.push(record);
       }
@@ -197,6 +186,15 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
     );
   }
 
+  function errorRecord(
+    rejection: HitRejection,
+    info: RequestInfo,
+    raw: string | Uint8Array,
+    line: number | null,
+  ) {
+    return buildErrorRecord(rejection, info, raw, line, RAW_KEEP_BYTES, options);
+  }
+
   /** Records a refused request in stream_errors/ and answers its status with a JSON reason. */
   async function refuse(
     c: Context,
@@ -205,7 +203,7 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
     raw: string | Uint8Array,
     rawBytes?: number,
   ) {
-    const record = buildErrorRecord(rejection, info, raw, null, RAW_KEEP_BYTES);
+    const record = errorRecord(rejection, info, raw, null);
     if (rawBytes !== undefined && rawBytes > record.request.raw_bytes) {
       record.request.raw_bytes = rawBytes;
       record.request.raw_truncated = true;
@@ -246,6 +244,14 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
 }
 
 const PIXEL_HEADERS_CORS_ONLY = { 'access-control-allow-origin': '*' };
+
+const BOT: HitRejection = { status: 400, reason: 'bot', message: 'user agent of a known bot' };
+
+/** A valid hit and, in a batch, its line. */
+interface AcceptedHit {
+  params: HitParams;
+  line: number | null;
+}
 
 function tooLarge(message: string): HitRejection {
   return { status: 413, reason: 'too_large', message };

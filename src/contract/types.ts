@@ -86,3 +86,25 @@ export interface ErrorRecord {
     raw_truncated: boolean;
   };
 }
+
+/** One non-blank line of a `/batch` body: its own hit, accepted or refused on its own. */
+export interface BatchLine {
+  /** The line's number in the body, 1-based, counting blank lines. */
+  line: number;
+  /** The line as received, without its line terminator (invalid UTF-8 shown as U+FFFD). */
+  raw: string;
+  hit: Parsed<HitParams>;
+}
+
+/** What the server answered, as stored in `response` (its id is the request's). */
+export interface ResponseInfo {
+  /** Epoch milliseconds when the answer was produced. */
+  timestamp: number;
+  statusCode: number;
+  headers: Record<string, string>;
+}
+
+export interface RecordOptions {
+  /** Store no full IP address: the context's, the `uip` parameter's and the forwarding headers' are truncated. */
+  anonymizeIp: boolean;
+}

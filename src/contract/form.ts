@@ -1,0 +1,45 @@
+import { invalid, ok, quote } from './rejection.ts';
+import type { HitParams, Parsed } from './types.ts';
+
+/**
+ * Parses `application/x-www-form-urlencoded` text (a body or a query string) into parameters,
+ * strictly: `+` is a space, `%XX` must be well-formed and decode to UTF-8, a name must not be
+ * empty nor repeated. Values are strings; a name without `=` has the value ''. Empty segments
+ * (`a=1&&b=2`, a trailing `&`) are ignored. Does not check that the hit is complete.
+ */
+export function parseForm(text: string): Parsed<HitParams> {
+  const params = new Map<string, string>();
+  for (const segment of text.split('&')) {
+    if (segment === '') continue;
+    const eq = segment.indexOf('=');
+    const rawName = eq < 0 ? segment : segment.slice(0, eq);
+    const rawValue = eq < 0 ? '' : segment.slice(eq + 1);
+    const name = decodeComponent(rawName);
+    if (typeof name !== 'string') return invalid(`parameter name ${quote(rawName)} ${name.problem}`);
+    if (name === '')
+      return invalid(`parameter with an empty name (${quote(segment)}); every value needs a name`);
+    const value = decodeComponent(rawValue);
+    if (typeof value !== 'string') return invalid(`parameter ${quote(name)} ${value.problem}`);
+    if (params.has(name)) return invalid(`parameter ${quote(name)} appears more than once; send it once`);
+    params.set(name, value);
+  }
+  return ok(Object.fromEntries(params));
+}
+
+const MALFORMED_PERCENT = /%(?![0-9a-fA-F]{2})/;
+
+function decodeComponent(raw: string): string | { problem: string } {
+  const text = raw.replaceAll('+', ' ');
+  if (!text.includes('%')) return text;
+  const bad = MALFORMED_PERCENT.exec(text);
+  if (bad) {
+    return {
+      problem: `has malformed percent-encoding (${quote(text.slice(bad.index, bad.index + 3))}); encode '%' as %25`,
+    };
+  }
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return { problem: 'has percent-encoded bytes that are not valid UTF-8; encode text as UTF-8' };
+  }
+}
