@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { backfillCommand } from './commands/backfill.ts';
 import { collectCommand } from './commands/collect.ts';
 import { demoCommand } from './commands/demo.ts';
 import { generateCommand } from './commands/generate.ts';
@@ -12,7 +13,14 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`pdi: ${text.replace(/^error: /, '')}`) })
     .showHelpAfterError('(add --help for usage)');
 
-  for (const command of [demoCommand(), collectCommand(), setupCommand(), generateCommand(), pumpCommand()]) {
+  for (const command of [
+    demoCommand(),
+    collectCommand(),
+    setupCommand(),
+    generateCommand(),
+    pumpCommand(),
+    backfillCommand(),
+  ]) {
     program.addCommand(
       command
         .exitOverride()

@@ -26,4 +26,5 @@ export type {
   ResponseInfo,
   StreamRecord,
 } from './types.ts';
+export { uuidV5 } from './uuid.ts';
 export { validateHit } from './validate.ts';

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import {
   BROWSING_COLUMNS,
   BROWSING_FILE,
@@ -99,7 +100,7 @@ async function* csvRows(
 
 function timestampOf(file: string, line: number, text: string): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
+  if (!Number.isSafeInteger(value) || value < 0 || !/^\d+$/.test(text)) {
     throw new DatasetError(
       file,
       line,
@@ -109,41 +110,101 @@ function timestampOf(file: string, line: number, text: string): number {
   return value;
 }
 
-/** browsing_train.csv, row by row, in file order, in bounded memory. */
+/**
+ * browsing_train.csv, row by row, in file order, in bounded memory. Its rows never need quoting, so
+ * lines are split by hand (30x faster than a general CSV parser, which matters at 36M rows); a line
+ * with a quote goes through the CSV parser.
+ */
 export async function* readBrowsing(file: string): AsyncGenerator<BrowsingEvent> {
-  for await (const { row, line } of csvRows(file, BROWSING_COLUMNS)) {
-    const [session, type, action, sku, timestamp, url] = row as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-    if (!session) throw new DatasetError(file, line, 'empty session_id_hash');
-    if (!EVENT_TYPES.includes(type as EventType)) {
-      throw new DatasetError(file, line, `event_type "${type}" is not one of ${EVENT_TYPES.join(', ')}`);
+  let line = 0;
+  let rest = '';
+  let header = true;
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      const text = rest + chunk;
+      let start = 0;
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+        line++;
+        const row = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+        start = end + 1;
+        if (header) {
+          header = false;
+          checkHeader(file, row.replace(/^\uFEFF/, ''), BROWSING_COLUMNS);
+        } else if (row !== '') {
+          yield browsingEvent(file, line, splitRow(file, line, row, BROWSING_COLUMNS.length));
+        }
+      }
+      rest = text.slice(start);
     }
-    if (type === 'event_product' && !PRODUCT_ACTIONS.includes(action as ProductAction)) {
-      throw new DatasetError(
-        file,
-        line,
-        `product_action "${action}" is not one of ${PRODUCT_ACTIONS.join(', ')}`,
-      );
-    }
-    if (type === 'pageview' && (action || sku)) {
-      throw new DatasetError(file, line, 'a pageview has no product_action nor product_sku_hash');
-    }
-    yield {
-      sessionIdHash: session,
-      eventType: type as EventType,
-      productAction: type === 'event_product' ? (action as ProductAction) : null,
-      productSkuHash: sku || null,
-      timestampMs: timestampOf(file, line, timestamp),
-      hashedUrl: url,
-      line,
-    };
+  } catch (error) {
+    if (error instanceof DatasetError) throw error;
+    throw new DatasetError(file, null, (error as Error).message);
   }
+  if (rest !== '') {
+    line++;
+    if (header) checkHeader(file, rest.replace(/^\uFEFF/, ''), BROWSING_COLUMNS);
+    else
+      yield browsingEvent(file, line, splitRow(file, line, rest.replace(/\r$/, ''), BROWSING_COLUMNS.length));
+    header = false;
+  }
+  if (header) throw new DatasetError(file, null, 'empty file: no header');
+}
+
+function checkHeader(file: string, row: string, columns: readonly string[]): void {
+  if (row !== columns.join(',')) {
+    throw new DatasetError(file, 1, `unexpected header "${row}", expected "${columns.join(',')}"`);
+  }
+}
+
+function splitRow(file: string, line: number, row: string, columns: number): string[] {
+  let fields: string[];
+  if (row.includes('"')) {
+    try {
+      fields = (parseSync(row) as string[][])[0] ?? [];
+    } catch (error) {
+      throw new DatasetError(file, line, (error as Error).message);
+    }
+  } else {
+    fields = row.split(',');
+  }
+  if (fields.length !== columns)
+    throw new DatasetError(file, line, `expected ${columns} columns, found ${fields.length}`);
+  return fields;
+}
+
+function browsingEvent(file: string, line: number, row: string[]): BrowsingEvent {
+  const [session, type, action, sku, timestamp, url] = row as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  if (!session) throw new DatasetError(file, line, 'empty session_id_hash');
+  if (type !== 'pageview' && type !== 'event_product') {
+    throw new DatasetError(file, line, `event_type "${type}" is not one of ${EVENT_TYPES.join(', ')}`);
+  }
+  if (type === 'event_product' && !PRODUCT_ACTIONS.includes(action as ProductAction)) {
+    throw new DatasetError(
+      file,
+      line,
+      `product_action "${action}" is not one of ${PRODUCT_ACTIONS.join(', ')}`,
+    );
+  }
+  if (type === 'pageview' && (action || sku)) {
+    throw new DatasetError(file, line, 'a pageview has no product_action nor product_sku_hash');
+  }
+  return {
+    sessionIdHash: session,
+    eventType: type as EventType,
+    productAction: type === 'event_product' ? (action as ProductAction) : null,
+    productSkuHash: sku || null,
+    timestampMs: timestampOf(file, line, timestamp),
+    hashedUrl: url,
+    line,
+  };
 }
 
 const PRICE_BUCKET = /^(10|[1-9])\.0$/;

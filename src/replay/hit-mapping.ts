@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { v5 as uuidv5 } from 'uuid';
 import type { HitParams } from '../contract/types.ts';
+import { uuidV5 } from '../contract/uuid.ts';
 import type { BrowsingEvent, SkuContent } from '../dataset/format.ts';
 
 /**
@@ -46,7 +46,7 @@ export function sessionDevice(sessionIdHash: string): SessionDevice {
   const pick = <T>(items: readonly T[], byte: number): T =>
     items[(digest[byte] as number) % items.length] as T;
   return {
-    clientId: uuidv5(sessionIdHash, DNS_NAMESPACE),
+    clientId: uuidV5(sessionIdHash, DNS_NAMESPACE),
     sr: pick(SCREEN_RESOLUTIONS, 0),
     ul: pick(LANGUAGES, 1),
     ua: pick(USER_AGENTS, 2),
@@ -58,11 +58,11 @@ export function sessionDevice(sessionIdHash: string): SessionDevice {
 
 /** The id of a row, stable across runs: the hit's `z`, and the base of its transaction id. */
 export function rowId(event: Pick<BrowsingEvent, 'sessionIdHash' | 'line'>): string {
-  return uuidv5(`${event.sessionIdHash}:${event.line}`, REPLAY_NAMESPACE);
+  return uuidV5(`${event.sessionIdHash}:${event.line}`, REPLAY_NAMESPACE);
 }
 
 export function transactionId(event: Pick<BrowsingEvent, 'sessionIdHash' | 'line'>): string {
-  return uuidv5(`ti:${event.sessionIdHash}:${event.line}`, REPLAY_NAMESPACE);
+  return uuidV5(`ti:${event.sessionIdHash}:${event.line}`, REPLAY_NAMESPACE);
 }
 
 /**
@@ -74,6 +74,7 @@ export function hitForEvent(
   catalog: ReadonlyMap<string, SkuContent>,
   hitTimeMs: number,
   device: SessionDevice = sessionDevice(event.sessionIdHash),
+  z: string = rowId(event),
 ): HitParams {
   const hit: HitParams = {
     v: '1',
@@ -82,7 +83,7 @@ export function hitForEvent(
     t: event.productAction === null ? 'pageview' : 'event',
     dl: `${SITE_URL}?page=${event.hashedUrl}`,
     tm: String(hitTimeMs),
-    z: rowId(event),
+    z,
     sr: device.sr,
     ul: device.ul,
     ua: device.ua,

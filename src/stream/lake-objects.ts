@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
+
+/** `<prefix>/YYYY/MM/DD/HH/` of an instant, in UTC, as Firehose names its S3 folders. */
+export function hourFolder(prefix: string, timeMs: number): string {
+  const iso = new Date(timeMs).toISOString();
+  return `${prefix}/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}`;
+}
+
+/**
+ * Publishes one gzip NDJSON object at `key` (relative to the lake root) so that a reader never sees
+ * half of it: written aside in `<lake>/.tmp/`, fsynced, renamed into place, its folder fsynced.
+ */
+export async function publishLakeObject(
+  lakeDir: string,
+  key: string,
+  ndjson: string | Uint8Array,
+  /** zlib's 1 (fastest) … 9 (smallest). */
+  level = 6,
+): Promise<number> {
+  const compressed = await gzipAsync(ndjson, { level });
+  const tmpDir = path.join(lakeDir, '.tmp');
+  const target = path.join(lakeDir, key);
+  await Promise.all([mkdir(tmpDir, { recursive: true }), mkdir(path.dirname(target), { recursive: true })]);
+  const tmp = path.join(tmpDir, `${randomUUID()}.gz`);
+  const file = await open(tmp, 'w');
+  try {
+    await file.writeFile(compressed);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(tmp, target);
+  const dir = await open(path.dirname(target), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+  return compressed.byteLength;
+}
