@@ -180,7 +180,7 @@ describe('fuzzing the collector with 10,000 random and mutated requests', () => 
 
     const worker = async () => {
       while (next < requests.length) {
-        const request = requests[next++]!;
+        const request = requests[next++] as FuzzRequest;
         const headers: Record<string, string> = {};
         if (request.contentType !== undefined) headers['content-type'] = request.contentType;
         const res = await fetch(`${collector.url}${request.path}`, {

@@ -1,3 +1,6 @@
+/** Beyond this, an oversized body is cut off: the connection is reset rather than read on. */
+const DRAIN_LIMIT_BYTES = 1024 * 1024;
+
 export interface BodyRead {
   /** The bytes read: the whole body, or its first `keepBytes` when it is too large. */
   bytes: Uint8Array;
@@ -26,15 +29,24 @@ export async function readBodyWithLimit(
   const chunks: Uint8Array[] = [];
   let seen = 0;
   const reader = request.body.getReader();
+  let done = false;
   try {
-    while (seen < cap) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      seen += value.byteLength;
+    while (!done && seen < cap) {
+      const chunk = await reader.read();
+      done = chunk.done;
+      if (chunk.value) {
+        chunks.push(chunk.value);
+        seen += chunk.value.byteLength;
+      }
+    }
+    // read the rest (up to a bound) so that the client gets our 413 instead of a reset connection
+    while (!done && seen < DRAIN_LIMIT_BYTES) {
+      const chunk = await reader.read();
+      done = chunk.done;
+      seen += chunk.value?.byteLength ?? 0;
     }
   } finally {
-    if (seen >= cap) await reader.cancel().catch(() => {});
+    if (!done) await reader.cancel().catch(() => {});
     reader.releaseLock();
   }
   const all = Buffer.concat(chunks);

@@ -58,7 +58,10 @@ export async function backfill(options: BackfillOptions): Promise<BackfillSummar
     open.delete(folder);
     const key = `${folder}/pdi-backfill-${runId}-${String(++sequence).padStart(6, '0')}.gz`;
     while (inFlight.size >= PUBLISHES_IN_FLIGHT) await Promise.race(inFlight);
-    const job = publishLakeObject(options.lakeDir, key, buffer.lines.join(''), GZIP_LEVEL).then((bytes) => {
+    const job = publishLakeObject(options.lakeDir, key, buffer.lines.join(''), {
+      level: GZIP_LEVEL,
+      tmpName: `backfill-${runId}`,
+    }).then((bytes) => {
       summary.objects++;
       summary.compressedBytes += bytes;
     });

@@ -33,6 +33,8 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
           metrics.objectsPublished.inc({ prefix });
           log.debug({ key, records }, 'lake object published');
         },
+        onError: (error) =>
+          log.error({ err: error, prefix }, 'publishing a lake object failed; kept in the log, will retry'),
       },
     });
 

@@ -6,6 +6,11 @@ import { gzip } from 'node:zlib';
 
 const gzipAsync = promisify(gzip);
 
+/** Where a writer prepares its objects before renaming them into place (same file system). */
+export function lakeTmpDir(lakeDir: string, tmpName: string): string {
+  return path.join(lakeDir, '.tmp', tmpName);
+}
+
 /** `<prefix>/YYYY/MM/DD/HH/` of an instant, in UTC, as Firehose names its S3 folders. */
 export function hourFolder(prefix: string, timeMs: number): string {
   const iso = new Date(timeMs).toISOString();
@@ -20,11 +25,15 @@ export async function publishLakeObject(
   lakeDir: string,
   key: string,
   ndjson: string | Uint8Array,
-  /** zlib's 1 (fastest) … 9 (smallest). */
-  level = 6,
+  options: {
+    /** zlib's 1 (fastest) … 9 (smallest). */
+    level?: number;
+    /** The writer's own folder under `<lake>/.tmp/`, so that writers clean up only their own leftovers. */
+    tmpName?: string;
+  } = {},
 ): Promise<number> {
-  const compressed = await gzipAsync(ndjson, { level });
-  const tmpDir = path.join(lakeDir, '.tmp');
+  const compressed = await gzipAsync(ndjson, { level: options.level ?? 6 });
+  const tmpDir = lakeTmpDir(lakeDir, options.tmpName ?? 'objects');
   const target = path.join(lakeDir, key);
   await Promise.all([mkdir(tmpDir, { recursive: true }), mkdir(path.dirname(target), { recursive: true })]);
   const tmp = path.join(tmpDir, `${randomUUID()}.gz`);

@@ -53,7 +53,7 @@ export async function startCollectorProcess(
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     lines.once('line', (line) => resolve(line.trim()));
     child.once('exit', (code) => reject(new Error(`collector exited with ${code} before ready:\n${stderr}`)));
   });

@@ -23,6 +23,8 @@ export function collectCommand(): Command {
     .addOption(setting('--divert-bots', 'divertBots'))
     .addOption(setting('--log-level <level>', 'logLevel'))
     .action(async (flags) => {
+      // handlers first: a signal during start-up still ends in a clean stop
+      const stopSignal = untilSignal();
       const { startCollector } = await import('../../runtime/collector.ts');
       const { createLogger } = await import('../../runtime/log.ts');
       const config = resolveCollectorConfig(flags);
@@ -34,7 +36,7 @@ export function collectCommand(): Command {
         'collector ready',
       );
 
-      const signal = await untilSignal();
+      const signal = await stopSignal;
       log.info({ signal }, 'stopping: finishing requests in flight and flushing the lake');
       await collector.stop();
       log.info('stopped');

@@ -15,6 +15,8 @@ export function demoCommand(): Command {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
     .action(async (flags: { home: string; host: string; port: string }) => {
+      // handlers first: a signal during start-up still ends in a clean stop
+      const stopSignal = untilSignal();
       const { startCollector } = await import('../../runtime/collector.ts');
       const { createLogger } = await import('../../runtime/log.ts');
       const config = resolveCollectorConfig(flags, process.env, {
@@ -30,7 +32,7 @@ export function demoCommand(): Command {
       );
       out.write(`metrics:     curl ${collector.url}/metrics\n`);
       out.write('press Ctrl-C to stop (the open buffer is flushed into the lake)\n');
-      await untilSignal();
+      await stopSignal;
       await collector.stop();
       out.write('stopped: every acknowledged hit is in the lake\n');
     });

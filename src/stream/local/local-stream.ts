@@ -1,0 +1,326 @@
+import { randomBytes } from 'node:crypto';
+import { type FileHandle, mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { lakeTmpDir, publishLakeObject } from '../lake-objects.ts';
+import { type StreamSink, StreamUnavailableError } from '../types.ts';
+import { newSegmentName, objectKeyOf, parseSegmentName, type SegmentName } from './segment-name.ts';
+import { lockFolder } from './wal-lock.ts';
+
+export type Durability = 'fsync' | 'write';
+
+/** The file calls of the log's hot path, replaceable in tests (to simulate a full disk). */
+export interface SegmentIo {
+  write(file: FileHandle, data: Buffer, position: number): Promise<void>;
+  sync(file: FileHandle): Promise<void>;
+}
+
+const realIo: SegmentIo = {
+  async write(file, data, position) {
+    let written = 0;
+    while (written < data.length) {
+      const { bytesWritten } = await file.write(data, written, data.length - written, position + written);
+      written += bytesWritten;
+    }
+  },
+  sync: (file) => file.datasync(),
+};
+
+export interface LocalStreamOptions {
+  /** The lake's root folder. */
+  lakeDir: string;
+  prefix: 'stream_data' | 'stream_errors';
+  /** The write-ahead log's folder, outside the lake. */
+  walDir: string;
+  /** Roll an object after this many bytes of NDJSON (default 10 MiB, as Firehose). */
+  maxObjectBytes?: number;
+  /** Roll an object this long after its first record (default 60 s, as Firehose). */
+  maxObjectAgeMs?: number;
+  /** 'fsync' (default): a put resolves after fdatasync; 'write': after write(2). */
+  durability?: Durability;
+  /** Bytes waiting for the log beyond which puts are refused at once (default 64 MiB). */
+  maxPendingBytes?: number;
+  /** Used in object names (default 'pdi-collect'). */
+  streamName?: string;
+  now?: () => number;
+  io?: SegmentIo;
+  observer?: {
+    onCommit?(commit: { records: number; bytes: number; latencyMs: number }): void;
+    onObject?(object: {
+      key: string;
+      records: number;
+      bytes: number;
+      compressedBytes: number;
+      latencyMs: number;
+    }): void;
+    /** A failure off the request path (publishing an object): the data stays in the log and is retried. */
+    onError?(error: unknown): void;
+  };
+}
+
+interface Pending {
+  data: string;
+  records: number;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+interface OpenSegment {
+  name: SegmentName;
+  file: FileHandle;
+  bytes: number;
+}
+
+/**
+ * Kinesis Firehose on one machine. Records are appended to a write-ahead log with group commit (all
+ * puts waiting while a write is in flight share the next write and fsync), then the log is rolled
+ * into gzip NDJSON objects under `<lake>/<prefix>/YYYY/MM/DD/HH/`. After a crash, `open` publishes
+ * what the log still holds: nothing acknowledged is lost, nothing is published twice.
+ */
+export class LocalStream<T = unknown> implements StreamSink<T> {
+  private queue: Pending[] = [];
+  private queuedBytes = 0;
+  private segment: OpenSegment | null = null;
+  private writing: Promise<void> | null = null;
+  private rollRequested = false;
+  private publishing: Promise<void> = Promise.resolve();
+  /** Segments whose publication failed (a full disk): they stay in the log and are retried. */
+  private unpublished: SegmentName[] = [];
+  private closed = false;
+  private readonly timer: NodeJS.Timeout;
+  private readonly maxObjectBytes: number;
+  private readonly maxObjectAgeMs: number;
+  private readonly maxPendingBytes: number;
+  private readonly streamName: string;
+  private readonly now: () => number;
+  private readonly io: SegmentIo;
+
+  private constructor(
+    private readonly options: LocalStreamOptions,
+    private readonly unlock: () => Promise<void>,
+  ) {
+    this.maxObjectBytes = options.maxObjectBytes ?? 10 * 1024 * 1024;
+    this.maxObjectAgeMs = options.maxObjectAgeMs ?? 60_000;
+    this.maxPendingBytes = options.maxPendingBytes ?? 64 * 1024 * 1024;
+    this.streamName = options.streamName ?? 'pdi-collect';
+    this.now = options.now ?? Date.now;
+    this.io = options.io ?? realIo;
+    this.timer = setInterval(() => this.rollIfOld(), Math.min(1000, Math.max(50, this.maxObjectAgeMs / 4)));
+    this.timer.unref();
+  }
+
+  /** Locks the log folder, publishes what a previous run left in it, and opens the stream. */
+  static async open<T>(options: LocalStreamOptions): Promise<LocalStream<T>> {
+    await mkdir(options.walDir, { recursive: true });
+    const unlock = await lockFolder(options.walDir);
+    try {
+      const stream = new LocalStream<T>(options, unlock);
+      await stream.recover();
+      return stream;
+    } catch (error) {
+      await unlock();
+      throw error;
+    }
+  }
+
+  put(records: readonly T[]): Promise<void> {
+    if (this.closed) return Promise.reject(new StreamUnavailableError('closed', 'the stream is closed', 1));
+    if (records.length === 0) return Promise.resolve();
+    let data = '';
+    for (const record of records) data += `${JSON.stringify(record)}\n`;
+    if (this.queuedBytes + data.length > this.maxPendingBytes) {
+      return Promise.reject(
+        new StreamUnavailableError('overloaded', 'the write-ahead log cannot keep up; retry shortly', 1),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ data, records: records.length, resolve, reject });
+      this.queuedBytes += data.length;
+      this.kick();
+    });
+  }
+
+  bufferedBytes(): number {
+    return (this.segment?.bytes ?? 0) + this.queuedBytes;
+  }
+
+  /** Publishes the open segment now, and waits for every publication in progress. */
+  async flush(): Promise<void> {
+    this.rollRequested = true;
+    this.kick();
+    while (this.writing) await this.writing;
+    await this.publishing;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.flush();
+    await this.unlock();
+  }
+
+  private kick(): void {
+    if (this.writing) return;
+    this.writing = this.writeLoop()
+      .catch((error: unknown) => this.options.observer?.onError?.(error))
+      .finally(() => {
+        this.writing = null;
+        // puts that arrived during the last step
+        if (this.queue.length > 0 || this.rollRequested) this.kick();
+      });
+  }
+
+  /** The only writer of the log: one write and one fsync per batch of waiting puts. */
+  private async writeLoop(): Promise<void> {
+    while (this.queue.length > 0 || this.rollRequested) {
+      if (this.queue.length === 0) {
+        await this.roll();
+        continue;
+      }
+      const batch = this.queue;
+      this.queue = [];
+      const data = Buffer.from(batch.map((p) => p.data).join(''));
+      const records = batch.reduce((n, p) => n + p.records, 0);
+      const started = performance.now();
+      try {
+        const segment = await this.openSegment();
+        try {
+          await this.io.write(segment.file, data, segment.bytes);
+          if (this.options.durability !== 'write') await this.io.sync(segment.file);
+        } catch (error) {
+          // no half record may stay in the log
+          await segment.file.truncate(segment.bytes).catch(() => {});
+          throw error;
+        }
+        segment.bytes += data.length;
+        this.options.observer?.onCommit?.({
+          records,
+          bytes: data.length,
+          latencyMs: performance.now() - started,
+        });
+        for (const p of batch) p.resolve();
+      } catch (error) {
+        const failure = unavailable(error);
+        for (const p of batch) p.reject(failure);
+      } finally {
+        for (const p of batch) this.queuedBytes -= p.data.length;
+      }
+      if (this.segment && this.segment.bytes >= this.maxObjectBytes) await this.roll();
+    }
+  }
+
+  private async openSegment(): Promise<OpenSegment> {
+    if (this.segment) return this.segment;
+    const name = newSegmentName(this.now(), randomBytes(16).toString('hex'));
+    const file = await open(path.join(this.options.walDir, name.file), 'wx');
+    this.segment = { name, file, bytes: 0 };
+    return this.segment;
+  }
+
+  /** Closes the open segment and queues its publication; the next put opens a new one. */
+  private async roll(): Promise<void> {
+    this.rollRequested = false;
+    const segment = this.segment;
+    if (!segment) return;
+    this.segment = null;
+    await segment.file.close();
+    if (segment.bytes === 0) {
+      await unlink(path.join(this.options.walDir, segment.name.file));
+      return;
+    }
+    this.queuePublication(segment.name);
+  }
+
+  private queuePublication(name: SegmentName): void {
+    this.publishing = this.publishing
+      .then(() => this.publish(name))
+      .catch((error: unknown) => {
+        this.unpublished.push(name);
+        this.options.observer?.onError?.(error);
+      });
+  }
+
+  private rollIfOld(): void {
+    for (const name of this.unpublished.splice(0)) this.queuePublication(name);
+    if (
+      this.segment &&
+      this.segment.bytes > 0 &&
+      this.now() - this.segment.name.createdMs >= this.maxObjectAgeMs
+    ) {
+      this.rollRequested = true;
+      this.kick();
+    }
+  }
+
+  /** gzip the segment into its object (unless already there), then forget the segment. */
+  private async publish(name: SegmentName, knownData?: Buffer): Promise<void> {
+    const started = performance.now();
+    const file = path.join(this.options.walDir, name.file);
+    const key = objectKeyOf(name, this.options.prefix, this.streamName);
+    const exists = await stat(path.join(this.options.lakeDir, key)).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) {
+      const data = knownData ?? (await readFile(file));
+      const compressedBytes = await publishLakeObject(this.options.lakeDir, key, data, {
+        tmpName: this.tmpName(),
+      });
+      this.options.observer?.onObject?.({
+        key,
+        records: countLines(data),
+        bytes: data.length,
+        compressedBytes,
+        latencyMs: performance.now() - started,
+      });
+    }
+    await unlink(file);
+  }
+
+  private tmpName(): string {
+    return `${this.streamName}-${this.options.prefix}`;
+  }
+
+  /** Publishes the segments a previous run left, cutting a torn last record first. */
+  private async recover(): Promise<void> {
+    await rm(lakeTmpDir(this.options.lakeDir, this.tmpName()), { recursive: true, force: true });
+    const segments = (await readdir(this.options.walDir))
+      .map(parseSegmentName)
+      .filter((s): s is SegmentName => s !== null)
+      .sort((a, b) => a.file.localeCompare(b.file));
+    for (const segment of segments) {
+      const data = intactPrefix(await readFile(path.join(this.options.walDir, segment.file)));
+      if (data.length === 0) await unlink(path.join(this.options.walDir, segment.file));
+      else await this.publish(segment, data);
+    }
+  }
+}
+
+/** The bytes up to the last complete, parseable line: a crash may tear only the last write. */
+export function intactPrefix(data: Buffer): Buffer {
+  let end = data.lastIndexOf(10) + 1;
+  while (end > 0) {
+    const previous = data.lastIndexOf(10, end - 2) + 1;
+    try {
+      JSON.parse(data.subarray(previous, end - 1).toString('utf8'));
+      return data.subarray(0, end);
+    } catch {
+      end = previous;
+    }
+  }
+  return data.subarray(0, 0);
+}
+
+function countLines(data: Buffer): number {
+  let lines = 0;
+  for (let i = data.indexOf(10); i >= 0; i = data.indexOf(10, i + 1)) lines++;
+  return lines;
+}
+
+function unavailable(error: unknown): StreamUnavailableError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new StreamUnavailableError('disk_full', 'no space left for the stream; retry later', 30);
+  }
+  return new StreamUnavailableError('io_error', `the stream could not write: ${(error as Error).message}`, 5);
+}
