@@ -16,7 +16,7 @@ function collector(options: Partial<CollectorOptions> = {}) {
     errors,
     metrics,
     options: { anonymizeIp: false, divertBots: false, ...options },
-    sourceIp: () => '203.0.113.9',
+    runtime: { sourceIp: () => '203.0.113.9' },
     newId: () => `id-${++id}`,
     now: () => 1_700_000_000_000,
   });

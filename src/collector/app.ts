@@ -19,7 +19,7 @@ import {
 import { type StreamSink, StreamUnavailableError } from '../stream/types.ts';
 import type { CollectorMetrics } from './metrics.ts';
 import { PIXEL_GIF, PIXEL_HEADERS, PREFLIGHT_HEADERS } from './pixel.ts';
-import { readBodyWithLimit } from './read-body.ts';
+import { type BodySource, readBodyWithLimit, webBodySource } from './read-body.ts';
 
 export interface CollectorOptions {
   anonymizeIp: boolean;
@@ -33,12 +33,20 @@ export interface CollectorDeps {
   errors: StreamSink<ErrorRecord>;
   metrics: CollectorMetrics;
   options: CollectorOptions;
-  /** The client's address as this runtime knows it (TCP peer, or API Gateway's sourceIp). */
-  sourceIp: (c: Context) => string | null;
+  /** What only the runtime knows, or knows faster than through the web-standard `Request`. */
+  runtime: RuntimeAccess;
   /** Unexpected failures (bugs) are reported here; bad input never is. */
   onUnexpectedError?: (error: unknown) => void;
   newId?: () => string;
   now?: () => number;
+}
+
+/** The request as a runtime hands it over; the Node server reads its own objects, skipping web streams. */
+export interface RuntimeAccess {
+  /** The client's address (TCP peer, or API Gateway's sourceIp). */
+  sourceIp(c: Context): string | null;
+  headers?(c: Context): Record<string, string | string[] | undefined>;
+  body?(c: Context): BodySource;
 }
 
 /** Keep this much of a refused body in its error record. */
@@ -56,7 +64,7 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
 
   app.use(async (c, next) => {
     await next();
-    metrics.requests.inc({ route: routeLabel(c), status: c.res.status });
+    metrics.countRequest(routeLabel(c), c.res.status);
   });
 
   app.options('*', () => new Response(null, { status: 204, headers: PREFLIGHT_HEADERS }));
@@ -77,7 +85,7 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
 
   app.post('/collect', async (c) => {
     const info = requestInfo(c);
-    const body = await readBodyWithLimit(c.req.raw, MAX_HIT_BYTES, RAW_KEEP_BYTES);
+    const body = await readBodyWithLimit(bodyOf(c), MAX_HIT_BYTES, RAW_KEEP_BYTES);
     if (body.tooLarge) {
       return refuse(
         c,
@@ -87,14 +95,14 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
         body.totalBytes,
       );
     }
-    const parsed = parseHitBody(c.req.header('content-type') ?? null, body.bytes);
+    const parsed = parseHitBody(info.headers['content-type'] ?? null, body.bytes);
     if (!parsed.ok) return refuse(c, info, parsed.rejection, body.bytes);
     return accept(c, info, [{ params: parsed.value, line: null }], [], '/collect');
   });
 
   app.post('/batch', async (c) => {
     const info = requestInfo(c);
-    const body = await readBodyWithLimit(c.req.raw, MAX_BATCH_BYTES, RAW_KEEP_BYTES);
+    const body = await readBodyWithLimit(bodyOf(c), MAX_BATCH_BYTES, RAW_KEEP_BYTES);
     if (body.tooLarge) {
       return refuse(
         c,
@@ -104,7 +112,7 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
         body.totalBytes,
       );
     }
-    const parsed = parseBatch(c.req.header('content-type') ?? null, body.bytes);
+    const parsed = parseBatch(info.headers['content-type'] ?? null, body.bytes);
     if (!parsed.ok) return refuse(c, info, parsed.rejection, body.bytes);
 
     const hits: AcceptedHit[] = [];
@@ -123,15 +131,20 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
     return c.json({ error: 'internal', message: 'unexpected error; the hit was not acknowledged' }, 500);
   });
 
+  function bodyOf(c: Context): BodySource {
+    return deps.runtime.body?.(c) ?? webBodySource(c.req.raw);
+  }
+
   function requestInfo(c: Context): RequestInfo {
+    const headers = cleanHeaders(deps.runtime.headers?.(c) ?? c.req.raw.headers);
     return {
       id: newId(),
       timestamp: now(),
-      hostname: hostnameOf(c.req.url),
+      hostname: headers.host ? hostOf(headers.host) : hostnameOf(c.req.url),
       path: c.req.path,
       method: c.req.method,
-      headers: cleanHeaders(c.req.raw.headers),
-      sourceIp: deps.sourceIp(c),
+      headers,
+      sourceIp: deps.runtime.sourceIp(c),
     };
   }
 
@@ -166,7 +179,7 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
 
     const stored = await store(c, records, refused);
     if (stored) return stored;
-    if (records.length > 0) metrics.hitsAccepted.inc({ route }, records.length);
+    if (records.length > 0) metrics.countAccepted(route, records.length);
 
     const invalid = refused.filter((r) => r.error.reason !== 'bot');
     if (invalid.length === 0) return c.body(PIXEL_GIF, 200, PIXEL_HEADERS);
@@ -260,6 +273,13 @@ function tooLarge(message: string): HitRejection {
 function queryOf(url: string): string {
   const at = url.indexOf('?');
   return at < 0 ? '' : url.slice(at + 1);
+}
+
+/** The name in a Host header: `[::1]:8080` -> `::1`, `shop.example:443` -> `shop.example`. */
+function hostOf(host: string): string {
+  if (host.startsWith('[')) return host.slice(1, host.indexOf(']') >>> 0 || undefined);
+  const colon = host.indexOf(':');
+  return (colon < 0 ? host : host.slice(0, colon)).toLowerCase();
 }
 
 function hostnameOf(url: string): string {

@@ -53,6 +53,29 @@ export class CollectorMetrics {
     registers: [this.registry],
   });
 
+  /** Labelled children, cached: prom-client hashes the labels on every `inc` otherwise (hot path). */
+  private readonly requestCounters = new Map<string, { inc(n?: number): void }>();
+  private readonly acceptedCounters = new Map<string, { inc(n?: number): void }>();
+
+  countRequest(route: string, status: number): void {
+    const key = `${route} ${status}`;
+    let counter = this.requestCounters.get(key);
+    if (!counter) {
+      counter = this.requests.labels(route, String(status));
+      this.requestCounters.set(key, counter);
+    }
+    counter.inc();
+  }
+
+  countAccepted(route: string, hits: number): void {
+    let counter = this.acceptedCounters.get(route);
+    if (!counter) {
+      counter = this.hitsAccepted.labels(route);
+      this.acceptedCounters.set(route, counter);
+    }
+    counter.inc(hits);
+  }
+
   /** Where the buffer gauge reads from: set once the stream is open. */
   bufferedBytes: () => number = () => 0;
 

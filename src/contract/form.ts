@@ -29,7 +29,7 @@ export function parseForm(text: string): Parsed<HitParams> {
 const MALFORMED_PERCENT = /%(?![0-9a-fA-F]{2})/;
 
 function decodeComponent(raw: string): string | { problem: string } {
-  const text = raw.replaceAll('+', ' ');
+  const text = raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
   if (!text.includes('%')) return text;
   const bad = MALFORMED_PERCENT.exec(text);
   if (bad) {

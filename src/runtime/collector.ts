@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { nodeSourceIp, startNodeServer } from '../collector/adapters/node-server.ts';
+import { nodeRuntime, startNodeServer } from '../collector/adapters/node-server.ts';
 import { createCollectorApp } from '../collector/app.ts';
 import { CollectorMetrics } from '../collector/metrics.ts';
 import type { CollectorConfig } from '../config/collector-config.ts';
@@ -50,7 +50,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     errors,
     metrics,
     options: { anonymizeIp: config.anonymizeIp, divertBots: config.divertBots },
-    sourceIp: nodeSourceIp,
+    runtime: nodeRuntime,
     onUnexpectedError: (error) => log.error({ err: error }, 'unexpected error in the collector'),
   });
 

@@ -3,6 +3,13 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { afterAll } from 'vitest';
+
+/** Collectors started by a test file: none may outlive it, even when an assertion failed midway. */
+const started = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const PDI = path.join(ROOT, 'pdi');
@@ -48,6 +55,7 @@ export async function startCollectorProcess(
   const child = spawn(PDI, ['collect', '--home', home, '--port', '0', '--log-level', 'warn', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(child);
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

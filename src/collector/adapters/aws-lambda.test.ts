@@ -2,12 +2,12 @@ import type { LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorRecord, StreamRecord } from '../../contract/index.ts';
 import { MemoryStream } from '../../stream/memory-stream.ts';
-import { createCollectorApp } from '../app.ts';
+import { createCollectorApp, type RuntimeAccess } from '../app.ts';
 import { CollectorMetrics } from '../metrics.ts';
-import { createLambdaHandler, lambdaSourceIp } from './aws-lambda.ts';
-import { nodeSourceIp, type RunningServer, startNodeServer } from './node-server.ts';
+import { createLambdaHandler, lambdaRuntime } from './aws-lambda.ts';
+import { nodeRuntime, type RunningServer, startNodeServer } from './node-server.ts';
 
-function collectorWith(sourceIp: typeof nodeSourceIp) {
+function collectorWith(runtime: RuntimeAccess) {
   const records = new MemoryStream<StreamRecord>();
   const errors = new MemoryStream<ErrorRecord>();
   const app = createCollectorApp({
@@ -15,7 +15,7 @@ function collectorWith(sourceIp: typeof nodeSourceIp) {
     errors,
     metrics: new CollectorMetrics({ processMetrics: false }),
     options: { anonymizeIp: false, divertBots: false },
-    sourceIp,
+    runtime,
   });
   return { app, records, errors };
 }
@@ -122,7 +122,7 @@ function comparable(record: StreamRecord) {
 }
 
 describe('the Lambda handler (API Gateway HTTP API, payload v2)', () => {
-  const node = collectorWith(nodeSourceIp);
+  const node = collectorWith(nodeRuntime);
   let server: RunningServer;
 
   beforeAll(async () => {
@@ -132,7 +132,7 @@ describe('the Lambda handler (API Gateway HTTP API, payload v2)', () => {
 
   for (const c of CASES) {
     it(`turns ${c.name} into the same records as the Node server`, async () => {
-      const lambda = collectorWith(lambdaSourceIp);
+      const lambda = collectorWith(lambdaRuntime);
       const handler = createLambdaHandler(lambda.app);
       const headers: Record<string, string> = {
         ...HEADERS,
@@ -170,7 +170,7 @@ describe('the Lambda handler (API Gateway HTTP API, payload v2)', () => {
   }
 
   it('refuses a bad hit with 400 and a JSON reason, as the Node server does', async () => {
-    const lambda = collectorWith(lambdaSourceIp);
+    const lambda = collectorWith(lambdaRuntime);
     const result = await createLambdaHandler(lambda.app)(
       apiGatewayV2Event({
         method: 'POST',

@@ -1,12 +1,25 @@
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, Hono } from 'hono';
+import type { RuntimeAccess } from '../app.ts';
 
-/** The client's address on a plain Node server: the TCP peer. */
-export function nodeSourceIp(c: Context): string | null {
-  return getConnInfo(c).remote.address ?? null;
-}
+type NodeContext = Context<{ Bindings: { incoming: IncomingMessage } }>;
+
+/**
+ * A plain Node server hands over its IncomingMessage: the client's address is the TCP peer, and the
+ * body and headers are read from it directly, skipping the web-standard Request and its streams
+ * (a quarter of the collector's CPU time went there).
+ */
+export const nodeRuntime: RuntimeAccess = {
+  sourceIp: (c) => (c as NodeContext).env.incoming.socket.remoteAddress ?? null,
+  headers: (c) => (c as NodeContext).env.incoming.headers,
+  body(c) {
+    const incoming = (c as NodeContext).env.incoming;
+    const length = incoming.headers['content-length'];
+    return { chunks: incoming, declaredBytes: length === undefined ? null : Number(length) };
+  },
+};
 
 export interface RunningServer {
   url: string;
