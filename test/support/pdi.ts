@@ -8,7 +8,8 @@ import { afterAll } from 'vitest';
 /** Collectors started by a test file: none may outlive it, even when an assertion failed midway. */
 const started = new Set<ChildProcess>();
 afterAll(() => {
-  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
