@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import type { DatasetFiles } from '../dataset/reader.ts';
 import { readBrowsing, readSkuCatalog } from '../dataset/reader.ts';
-import { hourFolder, publishLakeObject } from '../stream/lake-objects.ts';
+import { hourFolder, lakeTmpDir, publishLakeObject } from '../stream/lake-objects.ts';
 import { backfillRecord } from './backfill-record.ts';
 import { type SessionDevice, sessionDevice } from './hit-mapping.ts';
 import { datasetTimeRange } from './pump-plan.ts';
@@ -93,6 +94,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillSummar
   }
   for (const folder of [...open.keys()]) await publish(folder);
   await Promise.all(inFlight);
+  await rm(lakeTmpDir(options.lakeDir, `backfill-${runId}`), { recursive: true, force: true });
   options.onProgress?.(summary.rows);
   summary.seconds = (Date.now() - started) / 1000;
   return summary;

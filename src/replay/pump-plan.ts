@@ -44,7 +44,7 @@ export interface PlannedHit {
  */
 export function replayShift(options: Pick<PlanOptions, 'startMs' | 'speed' | 'range'>): number {
   const { firstMs, lastMs } = options.range ?? { firstMs: 0, lastMs: 0 };
-  return options.startMs + (lastMs - firstMs) / options.speed - lastMs;
+  return Math.round(options.startMs + (lastMs - firstMs) / options.speed - lastMs);
 }
 
 /** The dataset's time range among the first `limit` rows: replay needs it before the first send. */

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { DatasetFiles } from '../dataset/reader.ts';
@@ -47,6 +48,8 @@ export class Pumper {
   private readonly sampleRejections: string[] = [];
 
   constructor(private readonly options: PumpOptions) {
+    // every worker waits on the signal at once; requests in flight finish on their own when it fires
+    if (options.signal) setMaxListeners(options.concurrency + 10, options.signal);
     this.progress = {
       hitsSent: 0,
       hitsAccepted: 0,
@@ -129,7 +132,6 @@ export class Pumper {
           method: 'POST',
           headers: { 'content-type': 'text/plain;charset=UTF-8' },
           body,
-          signal: this.options.signal,
         });
         const text = await res.body.text();
         if (res.statusCode === 200) {
