@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempHome } from '../../test/support/pdi.ts';
 import { type GenerateSummary, generateDataset } from './generator.ts';
 import { readBrowsing, readSearch, readSkuCatalog } from './reader.ts';
 import { browsingStats, DATASET_TARGETS, type DatasetStats } from './stats.ts';
@@ -18,7 +18,7 @@ describe('the synthetic dataset generator', () => {
   let stats: DatasetStats;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'pdi-generate-'));
+    dir = await tempHome('pdi-generate-');
     summary = await generateDataset({ outDir: dir, sessions: 60_000, seed: 11 });
     stats = await browsingStats(path.join(dir, 'browsing_train.csv'));
   });
@@ -80,7 +80,7 @@ describe('the synthetic dataset generator', () => {
         .digest('hex');
     const [a, b, c] = await Promise.all(
       [1, 1, 2].map(async (seed) => {
-        const out = await mkdtemp(path.join(os.tmpdir(), 'pdi-generate-'));
+        const out = await tempHome('pdi-generate-');
         await generateDataset({ outDir: out, sessions: 500, seed });
         return digest(out);
       }),

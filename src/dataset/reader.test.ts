@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempHome } from '../../test/support/pdi.ts';
 import { DatasetError, locateDataset, readBrowsing, readSearch, readSkuCatalog } from './reader.ts';
 
 /** The real sample files, when present: read, never copied (their licence forbids it). */
@@ -16,7 +16,7 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 async function tempFile(name: string, text: string): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'pdi-dataset-'));
+  const dir = await tempHome('pdi-dataset-');
   const file = path.join(dir, name);
   await writeFile(file, text);
   return file;
@@ -83,7 +83,7 @@ describe('the reader, on malformed files', () => {
   }
 
   it('says which file is missing from a dataset folder', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'pdi-dataset-'));
+    const dir = await tempHome('pdi-dataset-');
     await expect(locateDataset(dir)).rejects.toThrow(/browsing_train\.csv: missing/);
   });
 

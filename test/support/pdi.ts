@@ -1,22 +1,28 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll } from 'vitest';
 
-/** Collectors started by a test file: none may outlive it, even when an assertion failed midway. */
+/** Collectors and folders a test file made: none may outlive it, even when an assertion failed midway. */
 const started = new Set<ChildProcess>();
-afterAll(() => {
-  for (const child of started)
+const folders = new Set<string>();
+afterAll(async () => {
+  for (const child of started) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  await Promise.all([...folders].map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const PDI = path.join(ROOT, 'pdi');
 
-export function tempHome(label = 'pdi-test-'): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), label));
+/** A fresh folder under the system's temporary folder, removed when the test file ends. */
+export async function tempHome(label = 'pdi-test-'): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), label));
+  folders.add(dir);
+  return dir;
 }
 
 export interface RunResult {

@@ -1,14 +1,18 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { listLakeObjects, readLakeRecords } from '../lake-reader.ts';
 import { StreamUnavailableError } from '../types.ts';
 import { intactPrefix, LocalStream, type LocalStreamOptions, type SegmentIo } from './local-stream.ts';
 
+const homes: string[] = [];
+afterAll(() => Promise.all(homes.map((home) => rm(home, { recursive: true, force: true }))));
+
 async function setup(overrides: Partial<LocalStreamOptions> = {}) {
   const home = await mkdtemp(path.join(os.tmpdir(), 'pdi-stream-'));
+  homes.push(home);
   const options: LocalStreamOptions = {
     lakeDir: path.join(home, 'lake'),
     walDir: path.join(home, 'wal'),
@@ -142,10 +146,10 @@ describe('LocalStream', () => {
     const first = await LocalStream.open<{ n: number }>({ ...options, walDir });
     await first.put([{ n: 7 }]);
     const segment = (await readdir(walDir)).find((f) => f.endsWith('.ndjson')) as string;
-    await copyFile(path.join(walDir, segment), path.join(os.tmpdir(), `${segment}.bak`));
+    await copyFile(path.join(walDir, segment), path.join(options.lakeDir, '..', `${segment}.bak`));
     await first.close();
     // the object is there; put the segment back as if the crash came before its deletion
-    await copyFile(path.join(os.tmpdir(), `${segment}.bak`), path.join(walDir, segment));
+    await copyFile(path.join(options.lakeDir, '..', `${segment}.bak`), path.join(walDir, segment));
     const second = await LocalStream.open<{ n: number }>({ ...options, walDir });
     await second.close();
     expect((await records(options.lakeDir)).map((r) => r.n)).toEqual([7]);
