@@ -1,6 +1,7 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { resolveCollectorConfig } from '../../config/collector-config.ts';
 import { homeOption } from '../options.ts';
+import { positiveInteger, positiveNumber } from '../parse.ts';
 import { untilSignal } from '../signals.ts';
 
 /** Objects show up within seconds in the demo, instead of Firehose's 60 s. */
@@ -9,31 +10,58 @@ const DEMO_BUFFER_SECONDS = '5';
 export function demoCommand(): Command {
   return new Command('demo')
     .description(
-      'start the embedded stack for a demo: the collector writing to HOME/lake (Ctrl-C stops it cleanly)',
+      'the embedded stack with traffic: a demo dataset (generated if none is given) pumped into the collector, ' +
+        'which writes to HOME/lake (Ctrl-C stops cleanly)',
     )
     .addOption(homeOption())
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
-    .action(async (flags: { home: string; host: string; port: string }) => {
-      // handlers first: a signal during start-up still ends in a clean stop
-      const stopSignal = untilSignal();
-      const { startCollector } = await import('../../runtime/collector.ts');
-      const { createLogger } = await import('../../runtime/log.ts');
-      const config = resolveCollectorConfig(flags, process.env, {
-        bufferSeconds: DEMO_BUFFER_SECONDS,
-        logLevel: 'warn',
-      });
-      const collector = await startCollector(config, createLogger(config.logLevel));
-      const out = process.stdout;
-      out.write(`collector listening on ${collector.url}\n`);
-      out.write(`lake objects appear every ${config.bufferSeconds} s under ${config.lakeDir}/stream_data/\n`);
-      out.write(
-        `send a hit:  curl -d 't=pageview&cid=demo&dl=https%3A%2F%2Fshop.example%2F' ${collector.url}/collect\n`,
-      );
-      out.write(`metrics:     curl ${collector.url}/metrics\n`);
-      out.write('press Ctrl-C to stop (the open buffer is flushed into the lake)\n');
-      await stopSignal;
-      await collector.stop();
-      out.write('stopped: every acknowledged hit is in the lake\n');
-    });
+    .option('--dataset <dir>', 'a dataset folder (Coveo layout) instead of the generated one')
+    .addOption(
+      new Option('--sessions <n>', 'sessions of the generated dataset')
+        .default(2000)
+        .argParser(positiveInteger),
+    )
+    .addOption(
+      new Option('--rate <hits/s>', 'hits per second to pump').default(200).argParser(positiveNumber),
+    )
+    .action(
+      async (flags: {
+        home: string;
+        host: string;
+        port: string;
+        dataset?: string;
+        sessions: number;
+        rate: number;
+      }) => {
+        // handlers first: a signal during start-up still ends in a clean stop
+        const stopSignal = untilSignal();
+        const { startDemo } = await import('../../runtime/demo.ts');
+        const { createLogger } = await import('../../runtime/log.ts');
+        const config = resolveCollectorConfig(flags, process.env, {
+          bufferSeconds: DEMO_BUFFER_SECONDS,
+          logLevel: 'warn',
+        });
+        const say = (line: string) => process.stdout.write(`${line}\n`);
+        const demo = await startDemo({
+          config,
+          datasetDir: flags.dataset ?? null,
+          sessions: flags.sessions,
+          rate: flags.rate,
+          log: createLogger(config.logLevel),
+          say,
+        });
+        const url = demo.collector.url;
+        say(`collector listening on ${url}, pumping the dataset at ${flags.rate} hits/s`);
+        say(`lake objects appear every ${config.bufferSeconds} s under ${config.lakeDir}/stream_data/`);
+        say(`metrics:     curl ${url}/metrics`);
+        say(`send a hit:  curl -d 't=pageview&cid=demo&dl=https%3A%2F%2Fshop.example%2F' ${url}/collect`);
+        say('press Ctrl-C to stop (the open buffer is flushed into the lake)');
+        const finished = await Promise.race([stopSignal.then(() => null), demo.pumped]);
+        if (finished) say(`the dataset is sent (${finished.hitsAccepted} hits); the collector keeps running`);
+        if (finished) await stopSignal;
+        const summary = await demo.stop();
+        say(`stopped: ${summary.hitsAccepted} hits pumped, every acknowledged hit is in the lake`);
+      },
+    );
 }
