@@ -85,16 +85,8 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
 
   app.post('/collect', async (c) => {
     const info = requestInfo(c);
-    const body = await readBodyWithLimit(bodyOf(c), MAX_HIT_BYTES, RAW_KEEP_BYTES);
-    if (body.tooLarge) {
-      return refuse(
-        c,
-        info,
-        tooLarge(`hit is ${body.totalBytes} bytes, over the limit of ${MAX_HIT_BYTES}`),
-        body.bytes,
-        body.totalBytes,
-      );
-    }
+    const body = await readBody(c, info, MAX_HIT_BYTES, 'hit');
+    if (body instanceof Response) return body;
     const parsed = parseHitBody(info.headers['content-type'] ?? null, body.bytes);
     if (!parsed.ok) return refuse(c, info, parsed.rejection, body.bytes);
     return accept(c, info, [{ params: parsed.value, line: null }], [], '/collect');
@@ -102,16 +94,8 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
 
   app.post('/batch', async (c) => {
     const info = requestInfo(c);
-    const body = await readBodyWithLimit(bodyOf(c), MAX_BATCH_BYTES, RAW_KEEP_BYTES);
-    if (body.tooLarge) {
-      return refuse(
-        c,
-        info,
-        tooLarge(`batch is ${body.totalBytes} bytes, over the limit of ${MAX_BATCH_BYTES}`),
-        body.bytes,
-        body.totalBytes,
-      );
-    }
+    const body = await readBody(c, info, MAX_BATCH_BYTES, 'batch');
+    if (body instanceof Response) return body;
     const parsed = parseBatch(info.headers['content-type'] ?? null, body.bytes);
     if (!parsed.ok) return refuse(c, info, parsed.rejection, body.bytes);
 
@@ -131,8 +115,13 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
     return c.json({ error: 'internal', message: 'unexpected error; the hit was not acknowledged' }, 500);
   });
 
-  function bodyOf(c: Context): BodySource {
-    return deps.runtime.body?.(c) ?? webBodySource(c.req.raw);
+  /** The body, or the 413 answered (and recorded in stream_errors/) when it is over `limit`. */
+  async function readBody(c: Context, info: RequestInfo, limit: number, what: 'hit' | 'batch') {
+    const source: BodySource = deps.runtime.body?.(c) ?? webBodySource(c.req.raw);
+    const body = await readBodyWithLimit(source, limit, RAW_KEEP_BYTES);
+    if (!body.tooLarge) return body;
+    const rejection = tooLarge(`${what} is ${body.totalBytes} bytes, over the limit of ${limit}`);
+    return refuse(c, info, rejection, body.bytes, body.totalBytes);
   }
 
   function requestInfo(c: Context): RequestInfo {
