@@ -3,8 +3,11 @@ import { backfillCommand } from './commands/backfill.ts';
 import { collectCommand } from './commands/collect.ts';
 import { demoCommand } from './commands/demo.ts';
 import { generateCommand } from './commands/generate.ts';
+import { loadCommand } from './commands/load.ts';
 import { pumpCommand } from './commands/pump.ts';
+import { replayCommand } from './commands/replay.ts';
 import { setupCommand } from './commands/setup.ts';
+import { sqlCommand } from './commands/sql.ts';
 
 export function buildProgram(): Command {
   const program = new Command('pdi')
@@ -20,6 +23,9 @@ export function buildProgram(): Command {
     generateCommand(),
     pumpCommand(),
     backfillCommand(),
+    loadCommand(),
+    replayCommand(),
+    sqlCommand(),
   ]) {
     program.addCommand(
       command

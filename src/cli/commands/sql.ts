@@ -1,0 +1,48 @@
+import { Command } from 'commander';
+import { homeLayout } from '../../config/home.ts';
+import { homeOption, UsageError } from '../options.ts';
+
+/** Statements that only read: anything else is refused before it reaches the warehouse. */
+const READ_ONLY = /^\s*(select|with|from|show|describe|summarize|explain|pragma\s+table_info|values)\b/i;
+
+export function sqlCommand(): Command {
+  return new Command('sql')
+    .description('run a read-only query on the warehouse and print the result (a table, or JSON with --json)')
+    .addOption(homeOption())
+    .option('--json', 'print exactly one JSON array of objects on stdout', false)
+    .argument('<query>', 'a SELECT (or WITH, SHOW, DESCRIBE, …) statement')
+    .action(async (query: string, flags: { home: string; json: boolean }) => {
+      if (!READ_ONLY.test(query))
+        throw new UsageError('sql runs read-only queries only (SELECT, WITH, SHOW, DESCRIBE, …)');
+      const { Warehouse } = await import('../../warehouse/index.ts');
+      const warehouse = await Warehouse.open(homeLayout(flags.home).warehousePath, {
+        readOnly: true,
+        waitMs: 10_000,
+      });
+      try {
+        const rows = await warehouse.query(query).catch((error: Error) => {
+          throw new Error(error.message.split('\n').slice(0, 3).join('\n'));
+        });
+        if (flags.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+        else printTable(rows);
+      } finally {
+        await warehouse.close();
+      }
+    });
+}
+
+function printTable(rows: Record<string, unknown>[]): void {
+  if (rows.length === 0) {
+    process.stdout.write('(no rows)\n');
+    return;
+  }
+  const columns = Object.keys(rows[0] as object);
+  const cell = (v: unknown) =>
+    v === null || v === undefined ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  const widths = columns.map((c) => Math.min(60, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
+  const line = (values: string[]) =>
+    values.map((v, i) => v.slice(0, widths[i]).padEnd(widths[i] ?? 0)).join(' | ');
+  process.stdout.write(`${line(columns)}\n${widths.map((w) => '-'.repeat(w)).join('-+-')}\n`);
+  for (const row of rows) process.stdout.write(`${line(columns.map((c) => cell(row[c])))}\n`);
+  process.stdout.write(`(${rows.length} row${rows.length === 1 ? '' : 's'})\n`);
+}

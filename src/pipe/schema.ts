@@ -1,0 +1,65 @@
+/** RAW: what the pipe owns in the warehouse (spec §2), created idempotently. */
+
+/** LOG_ID = UUID v5 of `<key>:<row>` in this namespace: the same object always yields the same ids. */
+export const LOG_ID_NAMESPACE = 'da69e958-fee3-428b-9dc3-e7586429fcfc';
+
+export const RAW_SCHEMA_SQL = `
+create schema if not exists RAW;
+create table if not exists RAW.LOGS (
+  SERVICE_ID varchar,
+  REQUEST_ID varchar,
+  REQUEST_TIMESTAMP timestamp,
+  RESPONSE_ID varchar,
+  RESPONSE_TIMESTAMP timestamp,
+  CLIENT_ID varchar,
+  DATA json,
+  LOG_ID varchar,
+  LOG_FILENAME varchar,
+  LOG_FILE_ROW_NUMBER bigint,
+  LOG_TIMESTAMP timestamp
+);
+create table if not exists RAW.LOAD_HISTORY (
+  FILE_NAME varchar primary key,
+  FILE_SIZE bigint,
+  ROW_COUNT bigint,
+  ERROR_COUNT bigint,
+  LOADED_AT timestamp,
+  STATUS varchar
+);
+create table if not exists RAW.LOAD_ERRORS (
+  FILE_NAME varchar,
+  LINE_NUMBER bigint,
+  REASON varchar,
+  RAW_LINE varchar,
+  LOADED_AT timestamp
+);
+create table if not exists RAW.USER_AGENT_LOOKUP (
+  USER_AGENT varchar primary key,
+  BROWSER_NAME varchar,
+  BROWSER_VERSION varchar,
+  BROWSER_MAJOR varchar,
+  OS_NAME varchar,
+  OS_VERSION varchar,
+  DEVICE_TYPE varchar,
+  DEVICE_MODEL varchar,
+  DEVICE_VENDOR varchar,
+  CPU_ARCHITECTURE varchar,
+  ENGINE_NAME varchar,
+  ENGINE_VERSION varchar
+);
+${uuid5MacroSql('RAW.UUID5', LOG_ID_NAMESPACE)}
+`;
+
+/**
+ * UUID v5 as DuckDB macros over sha1 (DuckDB has no uuid5): SHA-1 of the namespace's 16 bytes and the
+ * name's UTF-8 bytes, then the version (5) and variant (10xx) bits, lower-case hex.
+ */
+export function uuid5MacroSql(name: string, namespace: string): string {
+  const ns = namespace.replace(/-/g, '');
+  return `create or replace macro ${name}_FROM_SHA1(hex) as (
+  substr(hex, 1, 8) || '-' || substr(hex, 9, 4) || '-5' || substr(hex, 14, 3) || '-'
+  || substr('89ab89ab89ab89ab', strpos('0123456789abcdef', substr(hex, 17, 1)), 1) || substr(hex, 18, 3)
+  || '-' || substr(hex, 21, 12)
+);
+create or replace macro ${name}(value) as ${name}_FROM_SHA1(sha1(from_hex('${ns}') || encode(value)));`;
+}

@@ -1,0 +1,1 @@
+export { type OpenOptions, type Row, Warehouse, WarehouseError } from './warehouse.ts';

@@ -1,0 +1,132 @@
+import { access } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+
+export type Row = Record<string, unknown>;
+
+export interface OpenOptions {
+  readOnly?: boolean;
+  /** How long to wait for another process to release the file (DuckDB allows one writer). */
+  waitMs?: number;
+  /** Create the file when missing (writers); readers refuse a missing warehouse. */
+  create?: boolean;
+}
+
+/** The warehouse file cannot be used: missing, damaged, or held by another process. */
+export class WarehouseError extends Error {
+  override name = 'WarehouseError';
+}
+
+const LOCKED = /Could not set lock on file|Conflicting lock is held/i;
+
+/**
+ * The one owner of the DuckDB file in this process: every statement goes through it, one at a time.
+ * `exclusive` hands the file to another process (dbt) and takes it back afterwards.
+ */
+export class Warehouse {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly path: string,
+    private readonly options: OpenOptions,
+    private instance: DuckDBInstance | null,
+    private connection: DuckDBConnection | null,
+  ) {}
+
+  static async open(path: string, options: OpenOptions = {}): Promise<Warehouse> {
+    if (!options.create) {
+      await access(path).catch(() => {
+        throw new WarehouseError(`no warehouse at ${path}: run \`./pdi load\` first`);
+      });
+    }
+    const { instance, connection } = await connect(path, options);
+    return new Warehouse(path, options, instance, connection);
+  }
+
+  /** Runs statements (several separated by `;` allowed when there are no parameters). */
+  run(sql: string, values?: DuckDBValue[]): Promise<void> {
+    return this.serialized(async (c) => {
+      await c.run(sql, values);
+    });
+  }
+
+  /** Rows as plain objects, with the warehouse's column names and JSON-friendly values. */
+  query(sql: string, values?: DuckDBValue[]): Promise<Row[]> {
+    return this.serialized(async (c) => (await c.runAndReadAll(sql, values)).getRowObjectsJson() as Row[]);
+  }
+
+  /** A sequence of statements on the owner's connection, alone (e.g. a transaction). */
+  withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.serialized(work);
+  }
+
+  /** Closes the file for `work` (another process may open it meanwhile), then reopens it. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(async () => {
+      this.release();
+      try {
+        return await work();
+      } finally {
+        const reopened = await connect(this.path, this.options);
+        this.instance = reopened.instance;
+        this.connection = reopened.connection;
+      }
+    });
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.release();
+  }
+
+  private release(): void {
+    this.connection?.closeSync();
+    this.instance?.closeSync();
+    this.connection = null;
+    this.instance = null;
+  }
+
+  private serialized<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const next = this.queue.then(() => {
+      if (!this.connection) throw new WarehouseError('the warehouse is closed');
+      return work(this.connection);
+    });
+    this.queue = next.catch(() => {});
+    return next;
+  }
+}
+
+async function connect(path: string, options: OpenOptions) {
+  const deadline = Date.now() + (options.waitMs ?? 30_000);
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      const instance = await DuckDBInstance.create(
+        path,
+        options.readOnly ? { access_mode: 'READ_ONLY' } : {},
+      );
+      return { instance, connection: await instance.connect() };
+    } catch (error) {
+      const message = (error as Error).message;
+      if (LOCKED.test(message)) {
+        if (Date.now() < deadline) {
+          await sleep(delay);
+          continue;
+        }
+        throw new WarehouseError(
+          `the warehouse ${path} is in use by another process (${lockHolder(message)})`,
+        );
+      }
+      throw new WarehouseError(`cannot open the warehouse ${path}: ${firstLine(message)}`);
+    }
+  }
+}
+
+function lockHolder(message: string): string {
+  return /PID (\d+)/.exec(message)?.[0] ?? 'another process holds its lock';
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
