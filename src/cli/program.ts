@@ -8,6 +8,7 @@ import { pumpCommand } from './commands/pump.ts';
 import { replayCommand } from './commands/replay.ts';
 import { setupCommand } from './commands/setup.ts';
 import { sqlCommand } from './commands/sql.ts';
+import { transformCommand } from './commands/transform.ts';
 
 export function buildProgram(): Command {
   const program = new Command('pdi')
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     loadCommand(),
     replayCommand(),
     sqlCommand(),
+    transformCommand(),
   ]) {
     program.addCommand(
       command

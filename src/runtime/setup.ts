@@ -16,6 +16,10 @@ export async function* runSetup(home: string): AsyncGenerator<SetupStep> {
     throw new Error(`Node ${MIN_NODE_MAJOR}+ is needed, this is ${process.versions.node}`);
   yield { name: `node ${process.versions.node}`, done: true };
 
+  const { ensurePythonEnv } = await import('../warehouse/dbt/index.ts');
+  const { installed } = await ensurePythonEnv();
+  yield { name: 'python environment for dbt (.venv)', done: !installed };
+
   const layout = homeLayout(home);
   for (const dir of [layout.home, layout.lakeDir, layout.walDir]) {
     const existed = await stat(dir).then(

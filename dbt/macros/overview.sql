@@ -1,0 +1,98 @@
+{# STATS.OVERVIEW_1H / _1D: one row per hour / day of event time (UTC). "active" counts distinct
+   sessions / users / clients with an event in the period; "new" those whose first event of that calendar
+   day falls in the period; "sum_of_X" counts product-action rows, "X" distinct (session, product) pairs. #}
+{% macro overview(grain) -%}
+with logs as (
+
+    select
+        *,
+        date_trunc('{{ grain }}', event_timestamp) as period,
+        date_trunc('day', event_timestamp) as day
+    from {{ ref('logs') }}
+
+),
+
+firsts as (
+
+    select
+        *,
+        min(event_timestamp) over (partition by session_id, day) as session_first_of_day,
+        min(event_timestamp) over (partition by user_id, day) as user_first_of_day,
+        min(event_timestamp) over (partition by client_id, day) as client_first_of_day
+    from logs
+
+),
+
+visits as (
+
+    select
+        period,
+        count(distinct session_id) as count_active_sessions,
+        count(distinct session_id) filter (where date_trunc('{{ grain }}', session_first_of_day) = period) as count_new_sessions,
+        count(distinct user_id) as count_active_users,
+        count(distinct user_id) filter (where date_trunc('{{ grain }}', user_first_of_day) = period) as count_new_users,
+        count(distinct client_id) as count_active_clients,
+        count(distinct client_id) filter (where date_trunc('{{ grain }}', client_first_of_day) = period) as count_new_clients,
+        count(*) filter (where hit_type = 'pageview') as pageviews
+    from firsts
+    group by period
+
+),
+
+products as (
+
+    select
+        date_trunc('{{ grain }}', event_timestamp) as period,
+        count(*) filter (where product_action = 'click') as sum_of_product_clicks,
+        count(distinct (session_id, product_id)) filter (where product_action = 'click') as product_clicks,
+        count(*) filter (where product_action = 'detail') as sum_of_product_details,
+        count(distinct (session_id, product_id)) filter (where product_action = 'detail') as product_details,
+        count(*) filter (where product_action = 'add') as sum_of_add_to_cart,
+        count(distinct (session_id, product_id)) filter (where product_action = 'add') as add_to_cart,
+        count(*) filter (where product_action = 'remove') as sum_of_remove_from_cart,
+        count(distinct (session_id, product_id)) filter (where product_action = 'remove') as remove_from_cart,
+        coalesce(sum(coalesce(product_quantity, 1)) filter (where product_action = 'purchase'), 0) as purchased_items,
+        count(distinct product_id) filter (where product_action = 'purchase') as purchased_products
+    from {{ ref('product_actions') }}
+    group by 1
+
+),
+
+purchases as (
+
+    select
+        date_trunc('{{ grain }}', event_timestamp) as period,
+        count(*) as transactions,
+        coalesce(sum(transaction_revenue), 0) as transaction_revenue,
+        coalesce(sum(transaction_tax), 0) as transaction_tax,
+        coalesce(sum(transaction_shipping), 0) as transaction_shipping
+    from {{ ref('purchases') }}
+    group by 1
+
+)
+
+select
+    visits.period as timestamp,
+    visits.count_active_sessions, visits.count_new_sessions,
+    visits.count_active_users, visits.count_new_users,
+    visits.count_active_clients, visits.count_new_clients,
+    visits.pageviews,
+    coalesce(products.sum_of_product_clicks, 0) as sum_of_product_clicks,
+    coalesce(products.product_clicks, 0) as product_clicks,
+    coalesce(products.sum_of_product_details, 0) as sum_of_product_details,
+    coalesce(products.product_details, 0) as product_details,
+    coalesce(products.sum_of_add_to_cart, 0) as sum_of_add_to_cart,
+    coalesce(products.add_to_cart, 0) as add_to_cart,
+    coalesce(products.sum_of_remove_from_cart, 0) as sum_of_remove_from_cart,
+    coalesce(products.remove_from_cart, 0) as remove_from_cart,
+    coalesce(purchases.transactions, 0) as transactions,
+    coalesce(purchases.transaction_revenue, 0) as transaction_revenue,
+    coalesce(purchases.transaction_tax, 0) as transaction_tax,
+    coalesce(purchases.transaction_shipping, 0) as transaction_shipping,
+    coalesce(products.purchased_items, 0) as purchased_items,
+    coalesce(products.purchased_products, 0) as purchased_products,
+    now()::timestamp as created_at
+from visits
+left join products on products.period = visits.period
+left join purchases on purchases.period = visits.period
+{%- endmacro %}

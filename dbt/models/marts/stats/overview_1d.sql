@@ -1,0 +1,2 @@
+{{ config(alias='OVERVIEW_1D') }}
+{{ overview('day') }}

@@ -1,0 +1,2 @@
+{{ config(alias='OVERVIEW_1H') }}
+{{ overview('hour') }}

@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ensurePythonEnv, PROJECT_ROOT } from './python-env.ts';
+
+export interface DbtRun {
+  code: number;
+  output: string;
+}
+
+/**
+ * Runs dbt on the warehouse file, offline and quiet about it: no usage statistics, no version check,
+ * no hub. Output goes to `onOutput` (the terminal, or a log).
+ */
+export async function runDbt(
+  args: string[],
+  options: { warehousePath: string; onOutput?: (text: string) => void; root?: string },
+): Promise<DbtRun> {
+  const root = options.root ?? PROJECT_ROOT;
+  const { env } = await ensurePythonEnv(root);
+  const projectDir = path.join(root, 'dbt');
+  return new Promise((resolve, reject) => {
+    const child = spawn(env.dbt, [...args, '--project-dir', projectDir, '--profiles-dir', projectDir], {
+      cwd: projectDir,
+      env: {
+        ...process.env,
+        DO_NOT_TRACK: '1',
+        DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
+        DBT_VERSION_CHECK: 'false',
+        PDI_WAREHOUSE_PATH: options.warehousePath,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const take = (chunk: Buffer) => {
+      output += chunk;
+      options.onOutput?.(chunk.toString());
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
