@@ -11,19 +11,19 @@
   )
   select
     log_id,
-    cast(regexp_extract(param, '^pr([0-9]+)([a-z]+)$', 1) as integer) as product_index,
-    regexp_extract(param, '^pr([0-9]+)([a-z]+)$', 2) as field,
+    cast(regexp_extract(param, '^pr([0-9]+)([a-z]+[0-9]*)$', 1) as integer) as product_index,
+    regexp_extract(param, '^pr([0-9]+)([a-z]+[0-9]*)$', 2) as field,
     json_extract_string(req_body, '$."' || param || '"') as value
   from keyed
-  where regexp_matches(param, '^pr[0-9]+[a-z]+$')
+  where regexp_matches(param, '^pr[0-9]+[a-z]+[0-9]*$')
 {%- endmacro %}
 
 {% macro snowflake__hit_products(relation) -%}
   select
     h.log_id,
-    to_number(regexp_substr(f.key, '^pr([0-9]+)([a-z]+)$', 1, 1, 'e', 1)) as product_index,
-    regexp_substr(f.key, '^pr([0-9]+)([a-z]+)$', 1, 1, 'e', 2) as field,
+    to_number(regexp_substr(f.key, '^pr([0-9]+)([a-z]+[0-9]*)$', 1, 1, 'e', 1)) as product_index,
+    regexp_substr(f.key, '^pr([0-9]+)([a-z]+[0-9]*)$', 1, 1, 'e', 2) as field,
     f.value::varchar as value
   from {{ relation }} as h, lateral flatten(input => h.req_body) as f
-  where regexp_like(f.key, '^pr[0-9]+[a-z]+$')
+  where regexp_like(f.key, '^pr[0-9]+[a-z]+[0-9]*$')
 {%- endmacro %}
