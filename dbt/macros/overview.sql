@@ -1,14 +1,14 @@
 {# STATS.OVERVIEW_1H / _1D: one row per hour / day of event time (UTC). "active" counts distinct
    sessions / users / clients with an event in the period; "new" those whose first event of that calendar
    day falls in the period; "sum_of_X" counts product-action rows, "X" distinct (session, product) pairs. #}
-{% macro overview(grain) -%}
+{% macro overview(grain, logs, product_actions, purchases) -%}
 with logs as (
 
     select
         *,
         date_trunc('{{ grain }}', event_timestamp) as period,
         date_trunc('day', event_timestamp) as day
-    from {{ ref('logs') }}
+    from {{ logs }}
 
 ),
 
@@ -53,7 +53,7 @@ products as (
         count(distinct (session_id, product_id)) filter (where product_action = 'remove') as remove_from_cart,
         coalesce(sum(coalesce(product_quantity, 1)) filter (where product_action = 'purchase'), 0) as purchased_items,
         count(distinct product_id) filter (where product_action = 'purchase') as purchased_products
-    from {{ ref('product_actions') }}
+    from {{ product_actions }}
     group by 1
 
 ),
@@ -66,7 +66,7 @@ purchases as (
         coalesce(sum(transaction_revenue), 0) as transaction_revenue,
         coalesce(sum(transaction_tax), 0) as transaction_tax,
         coalesce(sum(transaction_shipping), 0) as transaction_shipping
-    from {{ ref('purchases') }}
+    from {{ purchases }}
     group by 1
 
 )

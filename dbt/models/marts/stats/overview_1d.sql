@@ -1,2 +1,2 @@
 {{ config(alias='OVERVIEW_1D') }}
-{{ overview('day') }}
+{{ overview('day', ref('logs'), ref('product_actions'), ref('purchases')) }}

@@ -1,2 +1,2 @@
 {{ config(alias='OVERVIEW_1H') }}
-{{ overview('hour') }}
+{{ overview('hour', ref('logs'), ref('product_actions'), ref('purchases')) }}

@@ -1,0 +1,11 @@
+{# EVENTS.PAGEVIEWS from a logs relation: EVENTS.LOGS, or EVENTS_LIVE.LOGS. #}
+{% macro select_pageviews(logs, filter='') -%}
+select
+    log_id as id,
+    event_timestamp, request_timestamp, session_id, client_id, user_id, user_ip,
+    document_location, document_referrer, document_title, user_agent_id, log_id, built_at,
+    now()::timestamp as created_at
+from {{ logs }}
+where hit_type = 'pageview'
+{{ filter }}
+{%- endmacro %}

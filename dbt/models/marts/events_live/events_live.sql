@@ -1,0 +1,2 @@
+{{ config(alias='EVENTS') }}
+{{ select_events(ref('logs_live')) }}

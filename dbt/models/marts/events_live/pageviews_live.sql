@@ -1,0 +1,2 @@
+{{ config(alias='PAGEVIEWS') }}
+{{ select_pageviews(ref('logs_live')) }}

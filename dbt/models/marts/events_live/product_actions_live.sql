@@ -1,0 +1,2 @@
+{{ config(alias='PRODUCT_ACTIONS') }}
+{{ select_product_actions(ref('logs_live')) }}

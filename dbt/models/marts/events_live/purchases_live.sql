@@ -1,0 +1,2 @@
+{{ config(alias='PURCHASES') }}
+{{ select_purchases(ref('logs_live')) }}
