@@ -9,6 +9,7 @@ import { replayCommand } from './commands/replay.ts';
 import { setupCommand } from './commands/setup.ts';
 import { sqlCommand } from './commands/sql.ts';
 import { transformCommand } from './commands/transform.ts';
+import { upCommand } from './commands/up.ts';
 
 export function buildProgram(): Command {
   const program = new Command('pdi')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     replayCommand(),
     sqlCommand(),
     transformCommand(),
+    upCommand(),
   ]) {
     program.addCommand(
       command

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { Hono } from 'hono';
 
 /** One row of STATS.OVERVIEW_1H / _1D, columns as the warehouse names them. */
@@ -16,8 +17,9 @@ export interface StatsSource {
 }
 
 const PAGE = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
+// the browser build sits beside the package's main file (its `exports` do not list it)
 const CHART_JS = readFileSync(
-  createRequire(import.meta.url).resolve('chart.js/dist/chart.umd.min.js'),
+  path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'),
   'utf8',
 );
 const HOURS_SHOWN = 48;

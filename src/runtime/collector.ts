@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Hono } from 'hono';
 import { nodeRuntime, startNodeServer } from '../collector/adapters/node-server.ts';
 import { createCollectorApp } from '../collector/app.ts';
 import { CollectorMetrics } from '../collector/metrics.ts';
@@ -15,7 +16,12 @@ export interface RunningCollector {
 }
 
 /** The embedded collector: the HTTP app on a Node server, writing to the local lake. */
-export async function startCollector(config: CollectorConfig, log: Logger): Promise<RunningCollector> {
+export async function startCollector(
+  config: CollectorConfig,
+  log: Logger,
+  /** More routes on the same server and port (the dashboard, in `up`). */
+  extraRoutes?: Hono,
+): Promise<RunningCollector> {
   const metrics = new CollectorMetrics();
   const openStream = <T>(prefix: 'stream_data' | 'stream_errors') =>
     LocalStream.open<T>({
@@ -53,6 +59,8 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     runtime: nodeRuntime,
     onUnexpectedError: (error) => log.error({ err: error }, 'unexpected error in the collector'),
   });
+
+  if (extraRoutes) app.route('/', extraRoutes);
 
   let server: Awaited<ReturnType<typeof startNodeServer>>;
   try {

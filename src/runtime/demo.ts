@@ -4,8 +4,8 @@ import type { CollectorConfig } from '../config/collector-config.ts';
 import { generateDataset } from '../dataset/generator.ts';
 import { locateDataset } from '../dataset/reader.ts';
 import { Pumper, type PumpSummary } from '../replay/pumper.ts';
-import { type RunningCollector, startCollector } from './collector.ts';
 import type { Logger } from './log.ts';
+import { type RunningStack, startStack } from './stack.ts';
 
 export interface DemoOptions {
   config: CollectorConfig;
@@ -14,12 +14,13 @@ export interface DemoOptions {
   sessions: number;
   /** Hits per second the pumper sends. */
   rate: number;
+  transformEverySeconds: number;
   log: Logger;
   say: (line: string) => void;
 }
 
 export interface RunningDemo {
-  collector: RunningCollector;
+  stack: RunningStack;
   /** Resolves when the pumper has sent the whole dataset (or was stopped). */
   pumped: Promise<PumpSummary>;
   stop(): Promise<PumpSummary>;
@@ -27,7 +28,7 @@ export interface RunningDemo {
 
 const DEMO_SEED = 20210401;
 
-/** The embedded stack with traffic: a dataset (generated when missing), the collector, the pumper. */
+/** The embedded stack (collector, pipe, dbt, dashboard) with traffic: a dataset, generated when missing, pumped in. */
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const { config, say } = options;
   const datasetDir = options.datasetDir ?? path.join(config.home, 'demo-dataset');
@@ -43,11 +44,16 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   }
   const dataset = await locateDataset(datasetDir);
 
-  const collector = await startCollector(config, options.log);
+  const stack = await startStack({
+    config,
+    log: options.log,
+    loadEverySeconds: 2,
+    transformEverySeconds: options.transformEverySeconds,
+  });
   const abort = new AbortController();
   const pumper = new Pumper({
     dataset,
-    url: collector.url,
+    url: stack.url,
     concurrency: 8,
     rate: options.rate,
     batch: false,
@@ -60,12 +66,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   pumped.catch((error: unknown) => options.log.error({ err: error }, 'the pumper stopped'));
 
   return {
-    collector,
+    stack,
     pumped,
     async stop() {
       abort.abort();
       const summary = await pumped;
-      await collector.stop();
+      await stack.stop();
       return summary;
     },
   };

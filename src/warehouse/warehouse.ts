@@ -1,4 +1,5 @@
-import { access } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 
@@ -34,7 +35,9 @@ export class Warehouse {
   ) {}
 
   static async open(path: string, options: OpenOptions = {}): Promise<Warehouse> {
-    if (!options.create) {
+    if (options.create) {
+      await mkdir(dirname(path), { recursive: true });
+    } else {
       await access(path).catch(() => {
         throw new WarehouseError(`no warehouse at ${path}: run \`./pdi load\` first`);
       });

@@ -16,6 +16,7 @@ export function demoCommand(): Command {
     .addOption(homeOption())
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or trace (logs are JSON on stderr)')
     .option('--dataset <dir>', 'a dataset folder (Coveo layout) instead of the generated one')
     .addOption(
       new Option('--sessions <n>', 'sessions of the generated dataset')
@@ -25,6 +26,11 @@ export function demoCommand(): Command {
     .addOption(
       new Option('--rate <hits/s>', 'hits per second to pump').default(200).argParser(positiveNumber),
     )
+    .addOption(
+      new Option('--transform-every <seconds>', 'seconds between two dbt builds')
+        .default(60)
+        .argParser(positiveNumber),
+    )
     .action(
       async (flags: {
         home: string;
@@ -33,6 +39,7 @@ export function demoCommand(): Command {
         dataset?: string;
         sessions: number;
         rate: number;
+        transformEvery: number;
       }) => {
         // handlers first: a signal during start-up still ends in a clean stop
         const stopSignal = untilSignal();
@@ -48,12 +55,19 @@ export function demoCommand(): Command {
           datasetDir: flags.dataset ?? null,
           sessions: flags.sessions,
           rate: flags.rate,
+          transformEverySeconds: flags.transformEvery,
           log: createLogger(config.logLevel),
           say,
         });
-        const url = demo.collector.url;
+        const url = demo.stack.url;
         say(`collector listening on ${url}, pumping the dataset at ${flags.rate} hits/s`);
-        say(`lake objects appear every ${config.bufferSeconds} s under ${config.lakeDir}/stream_data/`);
+        say(
+          `lake objects appear every ${config.bufferSeconds} s under ${config.lakeDir}/stream_data/, loaded into ${config.warehousePath}`,
+        );
+        say(
+          `dashboard:   ${url}/dashboard (stats after the first dbt run, then every ${flags.transformEvery} s)`,
+        );
+        say(`queries:     ./pdi sql --home ${config.home} "select * from STATS.OVERVIEW_1D_LIVE"`);
         say(`metrics:     curl ${url}/metrics`);
         say(`send a hit:  curl -d 't=pageview&cid=demo&dl=https%3A%2F%2Fshop.example%2F' ${url}/collect`);
         say('press Ctrl-C to stop (the open buffer is flushed into the lake)');

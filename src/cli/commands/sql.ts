@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { homeLayout } from '../../config/home.ts';
+import { controlSocketPath } from '../../config/runtime-paths.ts';
 import { homeOption, UsageError } from '../options.ts';
 
 /** Statements that only read: anything else is refused before it reaches the warehouse. */

@@ -1,0 +1,118 @@
+import type { CollectorConfig } from '../config/collector-config.ts';
+import { controlSocketPath } from '../config/runtime-paths.ts';
+import { createDashboardApp, type OverviewRow, type StatsSource } from '../dashboard/app.ts';
+import { ensureRawSchema, loadNewObjects } from '../pipe/index.ts';
+import { runDbt } from '../warehouse/dbt/index.ts';
+import { serveWarehouseControl, Warehouse } from '../warehouse/index.ts';
+import { type RunningCollector, startCollector } from './collector.ts';
+import type { Logger } from './log.ts';
+
+export interface StackOptions {
+  config: CollectorConfig;
+  log: Logger;
+  /** Seconds between two scans of the lake by the pipe. */
+  loadEverySeconds: number;
+  /** Seconds between two dbt builds. */
+  transformEverySeconds: number;
+}
+
+export interface RunningStack {
+  url: string;
+  collector: RunningCollector;
+  warehouse: Warehouse;
+  /** Loads what is in the lake and runs dbt now (the scheduler does it on its own too). */
+  refresh(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded stack as one process, one port: the collector (and the dashboard) on the Node server,
+ * the pipe loading the lake every few seconds, dbt every few minutes; this process owns the warehouse
+ * file, and `./pdi sql` queries through it (a Unix socket in the home folder).
+ */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const { config, log } = options;
+  const warehouse = await Warehouse.open(config.warehousePath, { create: true });
+  await ensureRawSchema(warehouse);
+  const closeControl = await serveWarehouseControl(warehouse, controlSocketPath(config.home));
+
+  const status = {
+    loaded: 0,
+    lastLoad: null as Date | null,
+    lastTransform: null as Date | null,
+    transformOk: true,
+  };
+  const stats: StatsSource = {
+    hourly: (sinceMs) =>
+      warehouse.query(
+        `select * from STATS.OVERVIEW_1H_LIVE where timestamp >= make_timestamp(${Math.floor(sinceMs) * 1000}) order by timestamp`,
+      ) as Promise<OverviewRow[]>,
+    daily: () =>
+      warehouse.query('select * from STATS.OVERVIEW_1D_LIVE order by timestamp') as Promise<OverviewRow[]>,
+    today: async () =>
+      ((await warehouse.query('select * from STATS.OVERVIEW_1D_LIVE order by timestamp desc limit 1'))[0] as
+        | OverviewRow
+        | undefined) ?? null,
+    status: () =>
+      `${status.loaded} lake objects loaded` +
+      (status.lastTransform
+        ? `, last dbt run ${status.lastTransform.toLocaleTimeString()}${status.transformOk ? '' : ' (failed)'}`
+        : ', waiting for the first dbt run'),
+  };
+
+  const collector = await startCollector(config, log, createDashboardApp(stats));
+
+  const load = async () => {
+    const summary = await loadNewObjects(warehouse, config.lakeDir);
+    status.loaded += summary.objects;
+    status.lastLoad = new Date();
+    if (summary.objects > 0) log.info({ ...summary }, 'pipe: loaded lake objects');
+  };
+  const transform = async () => {
+    const result = await warehouse.exclusive(() =>
+      runDbt(['build'], { warehousePath: config.warehousePath }),
+    );
+    status.lastTransform = new Date();
+    status.transformOk = result.code === 0;
+    if (result.code === 0) log.info('dbt build done');
+    else log.error({ output: result.output.slice(-4000) }, 'dbt build failed');
+  };
+
+  // one loop does both, so that they never overlap; a failure is logged and retried next time
+  let stopping = false;
+  let nextTransform = 0;
+  let wake: () => void = () => {};
+  const loop = (async () => {
+    while (!stopping) {
+      await load().catch((error: unknown) => log.error({ err: error }, 'pipe: load failed'));
+      if (Date.now() >= nextTransform && status.loaded > 0) {
+        nextTransform = Date.now() + options.transformEverySeconds * 1000;
+        await transform().catch((error: unknown) => log.error({ err: error }, 'dbt build failed'));
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, options.loadEverySeconds * 1000).unref();
+      });
+    }
+  })();
+
+  return {
+    url: collector.url,
+    collector,
+    warehouse,
+    async refresh() {
+      await load();
+      await transform();
+    },
+    async stop() {
+      stopping = true;
+      wake();
+      await loop;
+      await collector.stop();
+      // what the collector flushed on stop goes in too
+      await load().catch((error: unknown) => log.error({ err: error }, 'pipe: final load failed'));
+      await closeControl();
+      await warehouse.close();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { PDI, runPdi, tempHome } from './support/pdi.ts';
+
+describe('./pdi up', () => {
+  it('serves hits and the dashboard on one port, loads and transforms them, and answers sql while it owns the file', async () => {
+    const home = await tempHome('pdi-up-');
+    const child = spawn(
+      PDI,
+      [
+        'up',
+        '--home',
+        home,
+        '--port',
+        '0',
+        '--load-every',
+        '1',
+        '--transform-every',
+        '2',
+        '--buffer-seconds',
+        '1',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      const url = await new Promise<string>((resolve) =>
+        createInterface({ input: child.stdout }).once('line', resolve),
+      );
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${url}/collect`, { method: 'POST', body: `t=pageview&cid=up-${i}&z=${i}` });
+        expect(res.status).toBe(200);
+      }
+      expect((await fetch(`${url}/dashboard`)).status).toBe(200);
+
+      // the stats show the hits within seconds: the pipe loads them, dbt runs, the live view follows
+      let pageviews = '0';
+      for (let tries = 0; tries < 60 && pageviews !== '5'; tries++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const result = await runPdi([
+          'sql',
+          '--home',
+          home,
+          '--json',
+          'select sum(pageviews) as n from STATS.OVERVIEW_1D_LIVE',
+        ]);
+        if (result.code === 0) pageviews = String(JSON.parse(result.stdout)[0]?.n ?? '0');
+      }
+      expect(pageviews).toBe('5');
+      const api = await fetch(`${url}/api/stats`);
+      expect(api.status).toBe(200);
+      expect(((await api.json()) as { today: unknown }).today).toMatchObject({ pageviews: '5' });
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+  }, 120_000);
+});
