@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { resolveCollectorConfig } from '../../config/collector-config.ts';
-import { homeOption } from '../options.ts';
+import { stackOptions } from '../options.ts';
 import { positiveInteger, positiveNumber } from '../parse.ts';
 import { untilSignal } from '../signals.ts';
 
@@ -8,15 +8,12 @@ import { untilSignal } from '../signals.ts';
 const DEMO_BUFFER_SECONDS = '5';
 
 export function demoCommand(): Command {
-  return new Command('demo')
-    .description(
-      'the embedded stack with traffic: a demo dataset (generated if none is given) pumped into the collector, ' +
-        'which writes to HOME/lake (Ctrl-C stops cleanly)',
-    )
-    .addOption(homeOption())
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on', '8080')
-    .option('--log-level <level>', 'fatal, error, warn, info, debug or trace (logs are JSON on stderr)')
+  const command = new Command('demo').description(
+    'the embedded stack with traffic: a demo dataset (generated if none is given) pumped into the stack ' +
+      'of `up` (lake, warehouse, dbt, dashboard; Ctrl-C stops cleanly)',
+  );
+  for (const option of stackOptions(60)) command.addOption(option);
+  return command
     .option('--dataset <dir>', 'a dataset folder (Coveo layout) instead of the generated one')
     .addOption(
       new Option('--sessions <n>', 'sessions of the generated dataset')
@@ -25,11 +22,6 @@ export function demoCommand(): Command {
     )
     .addOption(
       new Option('--rate <hits/s>', 'hits per second to pump').default(200).argParser(positiveNumber),
-    )
-    .addOption(
-      new Option('--transform-every <seconds>', 'seconds between two dbt builds')
-        .default(60)
-        .argParser(positiveNumber),
     )
     .action(
       async (flags: {
