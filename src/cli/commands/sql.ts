@@ -15,20 +15,27 @@ export function sqlCommand(): Command {
     .action(async (query: string, flags: { home: string; json: boolean }) => {
       if (!READ_ONLY.test(query))
         throw new UsageError('sql runs read-only queries only (SELECT, WITH, SHOW, DESCRIBE, …)');
-      const { Warehouse } = await import('../../warehouse/index.ts');
-      const warehouse = await Warehouse.open(homeLayout(flags.home).warehousePath, {
-        readOnly: true,
-        waitMs: 10_000,
+      const { Warehouse, queryThroughControl } = await import('../../warehouse/index.ts');
+      const short = (error: Error) => new Error(error.message.split('\n').slice(0, 3).join('\n'));
+      // a running runtime owns the file: ask it; otherwise open the file read-only
+      let rows = await queryThroughControl(controlSocketPath(flags.home), query).catch((error: Error) => {
+        throw short(error);
       });
-      try {
-        const rows = await warehouse.query(query).catch((error: Error) => {
-          throw new Error(error.message.split('\n').slice(0, 3).join('\n'));
+      if (rows === null) {
+        const warehouse = await Warehouse.open(homeLayout(flags.home).warehousePath, {
+          readOnly: true,
+          waitMs: 10_000,
         });
-        if (flags.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
-        else printTable(rows);
-      } finally {
-        await warehouse.close();
+        try {
+          rows = await warehouse.query(query).catch((error: Error) => {
+            throw short(error);
+          });
+        } finally {
+          await warehouse.close();
+        }
       }
+      if (flags.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+      else printTable(rows);
     });
 }
 
