@@ -1,6 +1,7 @@
-import { anonymizeIpHeaders, cleanHeaders } from './headers.ts';
+import { cleanHeaders } from './headers.ts';
 import { anonymizeIp } from './ip.ts';
 import { DEFAULT_RAW_LIMIT_BYTES } from './limits.ts';
+import { storedRequest } from './stored-request.ts';
 import { SERVICE_ID } from './stream-record.ts';
 import type { ErrorRecord, HitRejection, RecordOptions, RequestInfo } from './types.ts';
 import { decodeUtf8Lossy, encodeUtf8, utf8CutPoint } from './utf8.ts';
@@ -31,12 +32,7 @@ export function buildErrorRecord(
     service: { id: SERVICE_ID },
     error: { reason: rejection.reason, message: rejection.message, line },
     request: {
-      id: request.id,
-      timestamp: request.timestamp,
-      hostname: request.hostname,
-      path: request.path,
-      method: request.method,
-      headers: options.anonymizeIp ? anonymizeIpHeaders(headers) : headers,
+      ...storedRequest(request, headers, options),
       source_ip: options.anonymizeIp && sourceIp !== null ? anonymizeIp(sourceIp) : sourceIp,
       raw: decodeUtf8Lossy(bytes.subarray(0, cut)),
       raw_bytes: bytes.byteLength,

@@ -1,5 +1,6 @@
-import { anonymizeIpHeaders, cleanHeaders } from './headers.ts';
+import { cleanHeaders } from './headers.ts';
 import { anonymizeIp, firstForwardedFor } from './ip.ts';
+import { storedRequest } from './stored-request.ts';
 import type { HitParams, HitValue, RecordOptions, RequestInfo, ResponseInfo, StreamRecord } from './types.ts';
 
 /** `service.id` of every record the collector writes. */
@@ -46,12 +47,7 @@ export function buildStreamRecord(
       user_id: text(hit.uid),
     },
     request: {
-      id: request.id,
-      timestamp: request.timestamp,
-      hostname: request.hostname,
-      path: request.path,
-      method: request.method,
-      headers: options.anonymizeIp ? anonymizeIpHeaders(headers) : headers,
+      ...storedRequest(request, headers, options),
       body,
     },
     response: {

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -228,7 +228,6 @@ describe('LocalStream', () => {
     await stream.close();
     expect(await listLakeObjects(options.lakeDir, 'stream_errors')).toHaveLength(1);
     expect(await listLakeObjects(options.lakeDir, 'stream_data')).toHaveLength(0);
-    await mkdir(options.lakeDir, { recursive: true });
   });
 });
 

@@ -1,3 +1,5 @@
+import { hourFolder } from '../lake-objects.ts';
+
 /**
  * A log segment is named after its first record's time and a random id; its lake object's key is
  * derived from that name alone, so that recovery can tell whether a segment was already published.
@@ -22,9 +24,6 @@ export function parseSegmentName(file: string): SegmentName | null {
 
 /** `<prefix>/YYYY/MM/DD/HH/<stream>-1-YYYY-MM-DD-HH-mm-ss-<id>.gz`: Firehose's layout and naming, UTC. */
 export function objectKeyOf(segment: SegmentName, prefix: string, streamName: string): string {
-  const iso = new Date(segment.createdMs).toISOString();
-  const [date, time] = [iso.slice(0, 10), iso.slice(11, 19)];
-  const [y, m, d] = date.split('-');
-  const stamp = `${date}-${time.replace(/:/g, '-')}`;
-  return `${prefix}/${y}/${m}/${d}/${time.slice(0, 2)}/${streamName}-1-${stamp}-${segment.id}.gz`;
+  const stamp = new Date(segment.createdMs).toISOString().slice(0, 19).replace(/[T:]/g, '-');
+  return `${hourFolder(prefix, segment.createdMs)}/${streamName}-1-${stamp}-${segment.id}.gz`;
 }
