@@ -1,4 +1,4 @@
-export { loadObject, type ObjectLoad } from './load-object.ts';
+export { type BatchLoad, type LakeObject, loadBatch, type ObjectLoad } from './load-batch.ts';
 export {
   ensureRawSchema,
   type LoadOptions,
@@ -8,4 +8,4 @@ export {
   replayLake,
 } from './pipe.ts';
 export { LOG_ID_NAMESPACE, uuid5MacroSql } from './schema.ts';
-export { parseUserAgent, updateUserAgentLookup } from './user-agents.ts';
+export { parseUserAgent, USER_AGENT_COLUMNS } from './user-agents.ts';

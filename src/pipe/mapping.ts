@@ -1,26 +1,28 @@
 /**
- * Lines of a lake object -> RAW.LOGS rows (spec §2), in SQL so that DuckDB does the work. The lines come
- * from a relation `lines(n, line)`; `$key` is the object's key, `$loaded_at` the load time.
+ * Lines of lake objects -> RAW.LOGS rows (spec §2), in SQL so that DuckDB does the work. The lines come
+ * from a relation `(key, n, line)`: the object's key, the line's number in it, its text.
  */
 
 /** The fields the mapping needs, read in one parse of each line (types that do not fit become NULL). */
 const FIELDS = `{
   "service": {"id": "VARCHAR"},
-  "context": {"client_id": "VARCHAR"},
+  "context": {"client_id": "VARCHAR", "user_agent": "VARCHAR"},
   "request": {"id": "VARCHAR", "timestamp": "DOUBLE"},
   "response": {"id": "VARCHAR", "timestamp": "DOUBLE"}
 }`;
 
-/** `lines(n, line)` parsed once: its fields, and whether the line makes a RAW.LOGS row. */
-export const STAGE_PARSED = `
-create or replace temp table parsed as
-with valid as (select n, line, json_valid(line) as is_json from lines),
+/** A `(key, n, line)` relation parsed once: its fields, and whether the line makes a RAW.LOGS row. */
+export function parsedLinesSql(lines: string): string {
+  return `
+with valid as (select key, n, line, json_valid(line) as is_json from ${lines}),
 fields as (select *, case when is_json then from_json(line, '${FIELDS}') end as f from valid)
 select
-  n, line, is_json, f,
+  key, n, line, is_json, f,
   coalesce(is_json and trim(f.request.id) <> '' and f.request.timestamp is not null, false) as ok
 from fields`;
+}
 
+/** From the temp table `parsed`; `$loaded_at` is the load time. */
 export const INSERT_LOGS = `
 insert into RAW.LOGS
 select
@@ -31,8 +33,8 @@ select
   make_timestamp(try_cast(f.response.timestamp * 1000 as bigint)) as RESPONSE_TIMESTAMP,
   nullif(left(lower(trim(f.context.client_id)), 36), '') as CLIENT_ID,
   cast(line as json) as DATA,
-  RAW.UUID5($key || ':' || n) as LOG_ID,
-  $key as LOG_FILENAME,
+  RAW.UUID5(key || ':' || n) as LOG_ID,
+  key as LOG_FILENAME,
   n as LOG_FILE_ROW_NUMBER,
   cast($loaded_at as timestamp) as LOG_TIMESTAMP
 from parsed
@@ -41,7 +43,7 @@ where ok`;
 export const INSERT_ERRORS = `
 insert into RAW.LOAD_ERRORS
 select
-  $key,
+  key,
   n,
   case
     when not is_json then 'invalid JSON'

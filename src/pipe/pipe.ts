@@ -1,8 +1,9 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { listLakeObjects } from '../stream/lake-reader.ts';
 import type { Warehouse } from '../warehouse/index.ts';
-import { loadObject, type ObjectLoad } from './load-object.ts';
+import { type LakeObject, loadBatch, type ObjectLoad } from './load-batch.ts';
 import { RAW_SCHEMA_SQL } from './schema.ts';
-import { updateUserAgentLookup } from './user-agents.ts';
 
 export interface LoadSummary {
   objects: number;
@@ -16,7 +17,13 @@ export interface LoadOptions {
   onObject?: (load: ObjectLoad, done: number, total: number) => void;
   /** Only keys for which this returns true (replay of a time range). */
   filter?: (key: string) => boolean;
+  /** Gzip bytes per batch (one read and one transaction); a larger batch loads faster and holds more memory. */
+  batchBytes?: number;
 }
+
+/** About 300 MB of text per batch: DuckDB reads the objects of a batch in parallel. */
+const DEFAULT_BATCH_BYTES = 32 * 2 ** 20;
+const MAX_BATCH_OBJECTS = 1000;
 
 export async function ensureRawSchema(warehouse: Warehouse): Promise<void> {
   await warehouse.run(RAW_SCHEMA_SQL);
@@ -38,18 +45,39 @@ export async function loadNewObjects(
   );
   const summary: LoadSummary = { objects: 0, rows: 0, errors: 0, userAgents: 0, seconds: 0 };
   const loadedAt = new Date();
-  for (const [i, key] of keys.entries()) {
-    const load = await loadObject(warehouse, lakeDir, key, loadedAt);
-    if (!load.skipped) {
-      summary.objects++;
-      summary.rows += load.rows;
-      summary.errors += load.errors;
+  let done = 0;
+  for await (const batch of batches(lakeDir, keys, options.batchBytes ?? DEFAULT_BATCH_BYTES)) {
+    const loaded = await loadBatch(warehouse, batch, loadedAt);
+    summary.userAgents += loaded.userAgents;
+    for (const load of loaded.objects) {
+      if (!load.skipped) {
+        summary.objects++;
+        summary.rows += load.rows;
+        summary.errors += load.errors;
+      }
+      options.onObject?.(load, ++done, keys.length);
     }
-    options.onObject?.(load, i + 1, keys.length);
   }
-  if (summary.objects > 0) summary.userAgents = await updateUserAgentLookup(warehouse);
   summary.seconds = (Date.now() - started) / 1000;
   return summary;
+}
+
+/** The objects of `keys`, in order, grouped into batches of about `batchBytes` gzip bytes. */
+async function* batches(lakeDir: string, keys: string[], batchBytes: number): AsyncGenerator<LakeObject[]> {
+  let batch: LakeObject[] = [];
+  let bytes = 0;
+  for (const key of keys) {
+    const file = path.join(lakeDir, key);
+    const size = (await stat(file)).size;
+    if (batch.length > 0 && (bytes + size > batchBytes || batch.length >= MAX_BATCH_OBJECTS)) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push({ key, file, bytes: size });
+    bytes += size;
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /** The UTC hour of an object, from its `stream_data/YYYY/MM/DD/HH/` folder. */
