@@ -3,7 +3,6 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { constants, createGunzip } from 'node:zlib';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import type { Warehouse } from '../warehouse/index.ts';
 import { INSERT_ERRORS, INSERT_LOGS, parsedLinesSql } from './mapping.ts';
 import { parseUserAgent, USER_AGENT_COLUMNS } from './user-agents.ts';
 
@@ -30,18 +29,18 @@ export interface BatchLoad {
 }
 
 /**
- * Loads lake objects into RAW.LOGS exactly once. One statement reads every object of the batch (DuckDB
+ * Loads lake objects into RAW.LOGS exactly once, on connection `c`. One statement reads every object of the batch (DuckDB
  * gunzips and parses them in parallel); the rows, the damaged lines (RAW.LOAD_ERRORS), the user agents seen
  * for the first time and one load history row per object are written in one transaction, and objects
  * already in the history are skipped.
  */
 export async function loadBatch(
-  warehouse: Warehouse,
+  c: DuckDBConnection,
   objects: LakeObject[],
   loadedAt: Date,
 ): Promise<BatchLoad> {
   const loaded_at = loadedAt.toISOString().replace('Z', '');
-  return warehouse.withConnection(async (c) => {
+  {
     const fresh = await notYetLoaded(c, objects);
     const skipped = objects.filter((o) => !fresh.includes(o)).map((o) => skippedLoad(o));
     if (fresh.length === 0) return { objects: skipped, userAgents: 0 };
@@ -63,8 +62,8 @@ export async function loadBatch(
           { loaded_at },
         );
         await c.run(`create or replace temp table batch_counts as
-          select o.key, o.bytes, count(p.n) filter (where p.ok) as rows,
-            count(p.n) filter (where not p.ok) + (o.damage is not null)::int as errors
+          select o.key, o.bytes, count(p.n) filter (where p.reason is null) as rows,
+            count(p.n) filter (where p.reason is not null) + (o.damage is not null)::int as errors
           from batch_objects o left join parsed p using (key) group by o.key, o.bytes, o.damage`);
         await c.run(
           `insert into RAW.LOAD_HISTORY
@@ -108,7 +107,7 @@ export async function loadBatch(
         )
         .catch(() => {});
     }
-  });
+  }
 }
 
 function skippedLoad(o: LakeObject): ObjectLoad {
@@ -241,7 +240,7 @@ async function stageLinesSlowly(c: DuckDBConnection, object: LakeObject): Promis
 async function stageNewUserAgents(c: DuckDBConnection): Promise<number> {
   const fresh = (
     await c.runAndReadAll(`
-      select distinct f.context.user_agent as ua from parsed where ok and f.context.user_agent is not null
+      select distinct USER_AGENT as ua from parsed where reason is null and USER_AGENT is not null
       except select USER_AGENT from RAW.USER_AGENT_LOOKUP`)
   ).getRowObjectsJson() as { ua: string }[];
   await c.run(

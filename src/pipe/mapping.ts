@@ -11,14 +11,27 @@ const FIELDS = `{
   "response": {"id": "VARCHAR", "timestamp": "DOUBLE"}
 }`;
 
-/** A `(key, n, line)` relation parsed once: its fields, and whether the line makes a RAW.LOGS row. */
+/**
+ * A `(key, n, line)` relation parsed once: the RAW.LOGS columns each line makes, and `reason`, why a line
+ * makes none (NULL when it does).
+ */
 export function parsedLinesSql(lines: string): string {
   return `
-with valid as (select key, n, line, json_valid(line) as is_json from ${lines}),
-fields as (select *, case when is_json then from_json(line, '${FIELDS}') end as f from valid)
+with fields as (select key, n, line, try(from_json(line, '${FIELDS}')) as f from ${lines})
 select
-  key, n, line, is_json, f,
-  coalesce(is_json and trim(f.request.id) <> '' and f.request.timestamp is not null, false) as ok
+  key, n, line,
+  case
+    when f is null and not json_valid(line) then 'invalid JSON'
+    when coalesce(trim(f.request.id), '') = '' then 'missing request.id'
+    when f.request.timestamp is null then 'missing or invalid request.timestamp'
+  end as reason,
+  nullif(left(lower(trim(f.service.id)), 254), '') as SERVICE_ID,
+  nullif(left(lower(trim(f.request.id)), 36), '') as REQUEST_ID,
+  make_timestamp(cast(f.request.timestamp * 1000 as bigint)) as REQUEST_TIMESTAMP,
+  nullif(left(lower(trim(f.response.id)), 36), '') as RESPONSE_ID,
+  make_timestamp(try_cast(f.response.timestamp * 1000 as bigint)) as RESPONSE_TIMESTAMP,
+  nullif(left(lower(trim(f.context.client_id)), 36), '') as CLIENT_ID,
+  f.context.user_agent as USER_AGENT
 from fields`;
 }
 
@@ -26,31 +39,17 @@ from fields`;
 export const INSERT_LOGS = `
 insert into RAW.LOGS
 select
-  nullif(left(lower(trim(f.service.id)), 254), '') as SERVICE_ID,
-  nullif(left(lower(trim(f.request.id)), 36), '') as REQUEST_ID,
-  make_timestamp(cast(f.request.timestamp * 1000 as bigint)) as REQUEST_TIMESTAMP,
-  nullif(left(lower(trim(f.response.id)), 36), '') as RESPONSE_ID,
-  make_timestamp(try_cast(f.response.timestamp * 1000 as bigint)) as RESPONSE_TIMESTAMP,
-  nullif(left(lower(trim(f.context.client_id)), 36), '') as CLIENT_ID,
-  cast(line as json) as DATA,
+  SERVICE_ID, REQUEST_ID, REQUEST_TIMESTAMP, RESPONSE_ID, RESPONSE_TIMESTAMP, CLIENT_ID,
+  line as DATA,
   RAW.UUID5(key || ':' || n) as LOG_ID,
   key as LOG_FILENAME,
   n as LOG_FILE_ROW_NUMBER,
   cast($loaded_at as timestamp) as LOG_TIMESTAMP
 from parsed
-where ok`;
+where reason is null`;
 
 export const INSERT_ERRORS = `
 insert into RAW.LOAD_ERRORS
-select
-  key,
-  n,
-  case
-    when not is_json then 'invalid JSON'
-    when coalesce(trim(f.request.id), '') = '' then 'missing request.id'
-    else 'missing or invalid request.timestamp'
-  end,
-  left(line, 4096),
-  cast($loaded_at as timestamp)
+select key, n, reason, left(line, 4096), cast($loaded_at as timestamp)
 from parsed
-where not ok`;
+where reason is not null`;

@@ -21,8 +21,8 @@ export interface LoadOptions {
   batchBytes?: number;
 }
 
-/** About 300 MB of text per batch: DuckDB reads the objects of a batch in parallel. */
-const DEFAULT_BATCH_BYTES = 32 * 2 ** 20;
+/** About 600 MB of text per batch (DuckDB spills what does not fit in memory). */
+const DEFAULT_BATCH_BYTES = 64 * 2 ** 20;
 const MAX_BATCH_OBJECTS = 1000;
 
 export async function ensureRawSchema(warehouse: Warehouse): Promise<void> {
@@ -47,7 +47,7 @@ export async function loadNewObjects(
   const loadedAt = new Date();
   let done = 0;
   for await (const batch of batches(lakeDir, keys, options.batchBytes ?? DEFAULT_BATCH_BYTES)) {
-    const loaded = await loadBatch(warehouse, batch, loadedAt);
+    const loaded = await warehouse.withConnection((c) => loadBatch(c, batch, loadedAt));
     summary.userAgents += loaded.userAgents;
     for (const load of loaded.objects) {
       if (!load.skipped) {

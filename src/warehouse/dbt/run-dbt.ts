@@ -13,7 +13,13 @@ export interface DbtRun {
  */
 export async function runDbt(
   args: string[],
-  options: { warehousePath: string; onOutput?: (text: string) => void; root?: string },
+  options: {
+    warehousePath: string;
+    onOutput?: (text: string) => void;
+    /** Called with dbt's process id once it runs (to watch its memory, say). */
+    onSpawn?: (pid: number) => void;
+    root?: string;
+  },
 ): Promise<DbtRun> {
   const root = options.root ?? PROJECT_ROOT;
   const { env } = await ensurePythonEnv(root);
@@ -30,6 +36,7 @@ export async function runDbt(
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let output = '';
     const take = (chunk: Buffer) => {
       output += chunk;
