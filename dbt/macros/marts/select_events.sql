@@ -1,5 +1,5 @@
 {# EVENTS.EVENTS from a logs relation: EVENTS.LOGS, or EVENTS_LIVE.LOGS. #}
-{% macro select_events(logs, filter='') -%}
+{% macro select_events(logs) -%}
 select
     log_id as id,
     event_timestamp, request_timestamp, session_id, client_id, user_id, document_location,
@@ -11,5 +11,4 @@ select
     now()::timestamp as created_at
 from {{ logs }}
 where hit_type = 'event' and nullif({{ json_text('req_body', 'ec') }}, '') is not null
-{{ filter }}
 {%- endmacro %}

@@ -1,5 +1,5 @@
 {# EVENTS.PAGEVIEWS from a logs relation: EVENTS.LOGS, or EVENTS_LIVE.LOGS. #}
-{% macro select_pageviews(logs, filter='') -%}
+{% macro select_pageviews(logs) -%}
 select
     log_id as id,
     event_timestamp, request_timestamp, session_id, client_id, user_id, user_ip,
@@ -7,5 +7,4 @@ select
     now()::timestamp as created_at
 from {{ logs }}
 where hit_type = 'pageview'
-{{ filter }}
 {%- endmacro %}

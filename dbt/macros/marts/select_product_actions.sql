@@ -1,11 +1,10 @@
 {# EVENTS.PRODUCT_ACTIONS from a logs relation: EVENTS.LOGS, or EVENTS_LIVE.LOGS. #}
-{% macro select_product_actions(logs, filter='') -%}
+{% macro select_product_actions(logs) -%}
 {# One row per product (pr<N>…) of a hit with a product action. #}
 with hits as (
 
     select * from {{ logs }}
     where product_action is not null
-    {{ filter }}
 
 ),
 

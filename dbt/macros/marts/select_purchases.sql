@@ -1,5 +1,5 @@
 {# EVENTS.PURCHASES from a logs relation: EVENTS.LOGS, or EVENTS_LIVE.LOGS. #}
-{% macro select_purchases(logs, filter='') -%}
+{% macro select_purchases(logs) -%}
 {# One row per transaction (EVENTS.LOGS keeps the first hit of each transaction id). #}
 select
     log_id as id,
@@ -13,5 +13,4 @@ select
     now()::timestamp as created_at
 from {{ logs }}
 where product_action = 'purchase' and transaction_id is not null
-{{ filter }}
 {%- endmacro %}

@@ -1,2 +1,2 @@
-{{ config(alias='EVENTS', unique_key='client_id', incremental_strategy='delete+insert') }}
-{{ select_events(ref('logs'), rebuilt_clients_filter()) }}
+{{ config(alias='EVENTS', unique_key='client_id', incremental_strategy='client_tails') }}
+{{ with_rebuild_from(select_events(rebuilt_logs())) }}

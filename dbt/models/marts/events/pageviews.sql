@@ -1,2 +1,2 @@
-{{ config(alias='PAGEVIEWS', unique_key='client_id', incremental_strategy='delete+insert') }}
-{{ select_pageviews(ref('logs'), rebuilt_clients_filter()) }}
+{{ config(alias='PAGEVIEWS', unique_key='client_id', incremental_strategy='client_tails') }}
+{{ with_rebuild_from(select_pageviews(rebuilt_logs())) }}

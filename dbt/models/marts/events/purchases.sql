@@ -1,3 +1,3 @@
-{{ config(alias='PURCHASES', unique_key='client_id', incremental_strategy='delete+insert') }}
+{{ config(alias='PURCHASES', unique_key='client_id', incremental_strategy='client_tails') }}
 {# One row per transaction (EVENTS.LOGS keeps the first hit of each transaction id). #}
-{{ select_purchases(ref('logs'), rebuilt_clients_filter()) }}
+{{ with_rebuild_from(select_purchases(rebuilt_logs())) }}
