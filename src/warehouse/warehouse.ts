@@ -105,10 +105,10 @@ async function connect(path: string, options: OpenOptions) {
   const deadline = Date.now() + (options.waitMs ?? 30_000);
   for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
     try {
-      const instance = await DuckDBInstance.create(
-        path,
-        options.readOnly ? { access_mode: 'READ_ONLY' } : {},
-      );
+      const instance = await DuckDBInstance.create(path, {
+        memory_limit: memoryLimit(),
+        ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+      });
       return { instance, connection: await instance.connect() };
     } catch (error) {
       const message = (error as Error).message;
@@ -125,6 +125,16 @@ async function connect(path: string, options: OpenOptions) {
     }
   }
 }
+
+/**
+ * What DuckDB may hold in memory before it spills to disk: PDI_MEMORY_LIMIT (a DuckDB size such as 3GB),
+ * the same for the runtime and for dbt (dbt/profiles.yml), so that a large load or transform stays in bounds.
+ */
+export function memoryLimit(): string {
+  return process.env.PDI_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT;
+}
+
+const DEFAULT_MEMORY_LIMIT = '3GB';
 
 function lockHolder(message: string): string {
   return /PID (\d+)/.exec(message)?.[0] ?? 'another process holds its lock';
