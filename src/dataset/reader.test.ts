@@ -1,8 +1,15 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempHome } from '../../test/support/pdi.ts';
-import { DatasetError, locateDataset, readBrowsing, readSearch, readSkuCatalog } from './reader.ts';
+import {
+  DatasetError,
+  locateDataset,
+  readBrowsing,
+  readSearch,
+  readSkuCatalog,
+  splitLines,
+} from './reader.ts';
 
 /** The real sample files, when present: read, never copied (their licence forbids it). */
 const SAMPLE_DIR = path.resolve(import.meta.dirname, '../../../shared/data/coveo-sample');
@@ -93,5 +100,33 @@ describe('the reader, on malformed files', () => {
       'product_sku_hash,description_vector,category_hash,image_vector,price_bucket\nk,,c,,11.0\n',
     );
     await expect(readSkuCatalog(file)).rejects.toThrow(/:2: price_bucket "11.0"/);
+  });
+});
+
+describe('splitLines', () => {
+  it('shares a file out in ranges of whole lines whose readers give every row once, with its line number', async () => {
+    const rows = Array.from(
+      { length: 500 },
+      (_, i) =>
+        `s${i % 37},pageview,,,${1550885210881 + i},${'u'.repeat(1 + (i % 50))}${i % 9 === 0 ? '\r' : ''}\n`,
+    );
+    // a blank line and a last line without its newline, as files in the wild have
+    const file = await tempFile(
+      'browsing_train.csv',
+      `${HEADER}${rows.slice(0, 200).join('')}\n${rows.slice(200).join('').trimEnd()}`,
+    );
+    const whole = await collect(readBrowsing(file));
+    for (const parts of [1, 2, 3, 7, 1000]) {
+      const ranges = await splitLines(file, parts);
+      expect(ranges[0]?.start).toBe(0);
+      expect(ranges.at(-1)?.end).toBe((await stat(file)).size);
+      for (const [i, range] of ranges.entries()) {
+        if (i > 0) expect(range.start).toBe(ranges[i - 1]?.end);
+      }
+      const shared = (await Promise.all(ranges.map((range) => collect(readBrowsing(file, range))))).flat();
+      expect(shared, `${parts} parts`).toEqual(whole);
+    }
+    expect(whole).toHaveLength(500);
+    expect(whole.at(-1)?.line).toBe(502);
   });
 });

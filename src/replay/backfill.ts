@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import type { DatasetFiles } from '../dataset/reader.ts';
-import { readBrowsing, readSkuCatalog } from '../dataset/reader.ts';
-import { hourFolder, lakeTmpDir, publishLakeObject } from '../stream/lake-objects.ts';
-import { backfillRecord } from './backfill-record.ts';
-import { type SessionDevice, sessionDevice } from './hit-mapping.ts';
+import { rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type DatasetFiles, type LineRange, splitLines } from '../dataset/reader.ts';
+import { lakeTmpDir } from '../stream/lake-objects.ts';
+import { type BackfillPart, backfillPart, type PartSummary } from './backfill-part.ts';
 import { datasetTimeRange } from './pump-plan.ts';
 
 export interface BackfillOptions {
@@ -17,6 +17,8 @@ export interface BackfillOptions {
   maxObjectBytes?: number;
   nowMs?: number;
   onProgress?: (rows: number) => void;
+  /** Worker threads sharing the browsing file (default: one per core, up to 4, for files of 16 MiB or more). */
+  workers?: number;
 }
 
 export interface BackfillSummary {
@@ -28,74 +30,97 @@ export interface BackfillSummary {
   seconds: number;
 }
 
-/** Objects being filled at once, at most; sessions come in start order, so few hours are open. */
-const MAX_OPEN_HOURS = 8;
-const PUBLISHES_IN_FLIGHT = 2;
-/** Bulk loads favour speed: level 1 compresses about 4x faster than the default, objects ~30% larger. */
-const GZIP_LEVEL = 1;
+/** Below this size a dataset is backfilled in this thread: starting workers would cost more. */
+const PARALLEL_FROM_BYTES = 16 * 2 ** 20;
+const MAX_WORKERS = 4;
 
 /**
  * Writes a dataset straight into lake objects: the records the HTTP path would have produced, under
- * `stream_data/YYYY/MM/DD/HH/` by (shifted) event hour, bypassing HTTP. Each run names its objects
- * after a fresh run id, so a run never overwrites an earlier run's objects.
+ * `stream_data/YYYY/MM/DD/HH/` by (shifted) event hour, bypassing HTTP. The browsing file is shared out
+ * by line ranges among worker threads (one per core). Each run names its objects after a fresh run id, so
+ * a run never overwrites an earlier run's objects.
  */
 export async function backfill(options: BackfillOptions): Promise<BackfillSummary> {
   const started = Date.now();
-  const maxBytes = options.maxObjectBytes ?? 10 * 1024 * 1024;
   const runId = `${new Date(started).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(4).toString('hex')}`;
-  const catalog = await readSkuCatalog(options.dataset.sku);
   const range =
     options.shift === 'now' ? await datasetTimeRange(options.dataset.browsing, options.limit) : null;
   const shiftMs = range ? (options.nowMs ?? Date.now()) - range.lastMs : 0;
+  const part = (lines: LineRange | null, index: number): BackfillPart => ({
+    browsingFile: options.dataset.browsing,
+    skuFile: options.dataset.sku,
+    range: lines,
+    lakeDir: options.lakeDir,
+    keyPrefix: index === 0 ? runId : `${runId}-${index}`,
+    tmpName: `backfill-${runId}-${index}`,
+    shiftMs,
+    limit: options.limit,
+    maxObjectBytes: options.maxObjectBytes ?? 10 * 1024 * 1024,
+  });
 
-  const open = new Map<string, { lines: string[]; bytes: number }>();
-  const inFlight = new Set<Promise<void>>();
-  const summary: BackfillSummary = { runId, rows: 0, objects: 0, compressedBytes: 0, shiftMs, seconds: 0 };
-  let sequence = 0;
-
-  const publish = async (folder: string) => {
-    const buffer = open.get(folder);
-    if (!buffer) return;
-    open.delete(folder);
-    const key = `${folder}/pdi-backfill-${runId}-${String(++sequence).padStart(6, '0')}.gz`;
-    while (inFlight.size >= PUBLISHES_IN_FLIGHT) await Promise.race(inFlight);
-    const job = publishLakeObject(options.lakeDir, key, buffer.lines.join(''), {
-      level: GZIP_LEVEL,
-      tmpName: `backfill-${runId}`,
-    }).then((bytes) => {
-      summary.objects++;
-      summary.compressedBytes += bytes;
-    });
-    const tracked = job.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-  };
-
-  let device: SessionDevice | null = null;
-  let deviceSession = '';
-  for await (const event of readBrowsing(options.dataset.browsing)) {
-    if (options.limit !== null && summary.rows >= options.limit) break;
-    if (event.sessionIdHash !== deviceSession) {
-      deviceSession = event.sessionIdHash;
-      device = sessionDevice(deviceSession);
+  const workers =
+    options.workers ??
+    ((await stat(options.dataset.browsing)).size >= PARALLEL_FROM_BYTES
+      ? Math.min(os.availableParallelism(), MAX_WORKERS)
+      : 1);
+  let parts: PartSummary[];
+  try {
+    if (workers <= 1 || options.limit !== null) {
+      // the first N rows are one part: the limit counts rows in file order
+      parts = [await backfillPart(part(null, 0), (rows) => options.onProgress?.(rows))];
+    } else {
+      const ranges = await splitLines(options.dataset.browsing, workers);
+      const progress = ranges.map(() => 0);
+      parts = await Promise.all(
+        ranges.map((lines, i) =>
+          inWorker(part(lines, i), (rows) => {
+            progress[i] = rows;
+            options.onProgress?.(progress.reduce((a, b) => a + b, 0));
+          }),
+        ),
+      );
     }
-    const record = backfillRecord(event, catalog, shiftMs, device ?? undefined);
-    const line = `${JSON.stringify(record)}\n`;
-    const folder = hourFolder('stream_data', record.request.timestamp);
-    let buffer = open.get(folder);
-    if (!buffer) {
-      if (open.size >= MAX_OPEN_HOURS) await publish(open.keys().next().value as string);
-      buffer = { lines: [], bytes: 0 };
-      open.set(folder, buffer);
+  } finally {
+    for (let i = 0; i < Math.max(workers, 1); i++) {
+      await rm(lakeTmpDir(options.lakeDir, `backfill-${runId}-${i}`), { recursive: true, force: true });
     }
-    buffer.lines.push(line);
-    buffer.bytes += line.length;
-    if (buffer.bytes >= maxBytes) await publish(folder);
-    if (++summary.rows % 50_000 === 0) options.onProgress?.(summary.rows);
   }
-  for (const folder of [...open.keys()]) await publish(folder);
-  await Promise.all(inFlight);
-  await rm(lakeTmpDir(options.lakeDir, `backfill-${runId}`), { recursive: true, force: true });
-  options.onProgress?.(summary.rows);
-  summary.seconds = (Date.now() - started) / 1000;
-  return summary;
+  return {
+    runId,
+    rows: sum(parts, 'rows'),
+    objects: sum(parts, 'objects'),
+    compressedBytes: sum(parts, 'compressedBytes'),
+    shiftMs,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+function sum(parts: PartSummary[], field: keyof PartSummary): number {
+  return parts.reduce((total, part) => total + part[field], 0);
+}
+
+/** Runs a part in a worker thread; a dataset error there is thrown here, with its message. */
+function inWorker(part: BackfillPart, onProgress: (rows: number) => void): Promise<PartSummary> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./backfill-worker.mjs', import.meta.url), { workerData: part });
+    let settled = false;
+    worker.on('message', (message: { progress?: number; done?: PartSummary; error?: Error }) => {
+      if (message.progress !== undefined) onProgress(message.progress);
+      if (message.done) {
+        settled = true;
+        resolve(message.done);
+      }
+      if (message.error) {
+        settled = true;
+        reject(Object.assign(new Error(message.error.message), { name: message.error.name }));
+      }
+    });
+    worker.once('error', (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`a backfill worker stopped (exit code ${code})`));
+    });
+  });
 }

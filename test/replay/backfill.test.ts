@@ -2,6 +2,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StreamRecord } from '../../src/contract/index.ts';
 import { generateDataset } from '../../src/dataset/generator.ts';
+import { locateDataset } from '../../src/dataset/reader.ts';
+import { backfill } from '../../src/replay/backfill.ts';
 import { readLakeRecords } from '../../src/stream/index.ts';
 import { runPdi, startCollectorProcess, tempHome } from '../support/pdi.ts';
 import { validateStreamRecord } from '../support/schemas.ts';
@@ -76,6 +78,21 @@ describe('./pdi backfill', () => {
     const both = await lake(home);
     expect(both).toHaveLength(first.length * 2);
     expect(new Set(both.map((r) => r.key)).size).toBeGreaterThan(new Set(first.map((r) => r.key)).size);
+  });
+
+  it('gives the same records shared out among worker threads as in one thread', async () => {
+    const [one, three] = await Promise.all([tempHome(), tempHome()]);
+    const dataset = await locateDataset(datasetDir);
+    const options = { dataset, shift: 'none', limit: null } as const;
+    const alone = await backfill({ ...options, lakeDir: path.join(one, 'lake'), workers: 1 });
+    const shared = await backfill({ ...options, lakeDir: path.join(three, 'lake'), workers: 3 });
+    expect(shared.rows).toBe(alone.rows);
+    expect(shared.objects).toBeGreaterThan(alone.objects);
+    const records = async (home: string) =>
+      (await lake(home))
+        .map(({ key, record }) => `${key.split('/pdi-backfill-')[0]} ${JSON.stringify(record)}`)
+        .sort();
+    expect(await records(three)).toEqual(await records(one));
   });
 
   it('gives the same records when run twice on the same rows (replayable ids)', async () => {
