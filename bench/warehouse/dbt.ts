@@ -6,14 +6,12 @@
  *
  *   node --import tsx bench/warehouse/dbt.ts --events 1000000 [--new-share 0.01] [--keep DIR]
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { homeLayout } from '../../src/config/home.ts';
-import { runDbt } from '../../src/warehouse/dbt/index.ts';
-import { watchTreeMemory } from '../support/process-memory.ts';
+import { dbtStep, machine, pdiStep, printSteps, rowsIn, type Step } from '../support/steps.ts';
 
 const { values } = parseArgs({
   options: {
@@ -26,71 +24,13 @@ const events = Number(values.events);
 const newShare = Number(values['new-share']);
 /** Browsing rows per session in the Coveo data (36M rows, 4.9M sessions); about one event per row. */
 const ROWS_PER_SESSION = 7.3;
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const PDI = path.join(ROOT, 'pdi');
-
 const work = values.keep ?? (await mkdtemp(path.join(os.tmpdir(), 'pdi-bench-dbt-')));
 const home = path.join(work, 'home');
 const layout = homeLayout(home);
 const datasetDir = path.join(work, 'dataset');
 const heldBackDir = path.join(work, 'held-back');
 
-interface Step {
-  name: string;
-  seconds: number;
-  peakMb: number;
-  output: string;
-}
 const steps: Step[] = [];
-
-/** Runs `./pdi args…`, timing it and watching its memory; fails the benchmark when it fails. */
-function pdi(name: string, args: string[]): Promise<Step> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(PDI, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const memory = watchTreeMemory(child.pid as number);
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.once('close', async (code) => {
-      const step = {
-        name,
-        seconds: (performance.now() - started) / 1000,
-        peakMb: (await memory.stop()) / 2 ** 20,
-        output,
-      };
-      if (code !== 0) return reject(new Error(`./pdi ${args.join(' ')} failed (${code}):\n${output}`));
-      steps.push(step);
-      console.log(`${name}: ${step.seconds.toFixed(1)} s, peak ${step.peakMb.toFixed(0)} MB`);
-      resolve(step);
-    });
-  });
-}
-
-async function dbtRun(name: string, args: string[]): Promise<Step> {
-  const started = performance.now();
-  let memory: ReturnType<typeof watchTreeMemory> | undefined;
-  const result = await runDbt(['run', ...args], {
-    warehousePath: layout.warehousePath,
-    onSpawn: (pid) => {
-      memory = watchTreeMemory(pid);
-    },
-  });
-  const step = {
-    name,
-    seconds: (performance.now() - started) / 1000,
-    peakMb: ((await memory?.stop()) ?? 0) / 2 ** 20,
-    output: result.output,
-  };
-  if (result.code !== 0) throw new Error(`dbt run ${args.join(' ')} failed:\n${result.output}`);
-  steps.push(step);
-  console.log(`${name}: ${step.seconds.toFixed(1)} s, peak ${step.peakMb.toFixed(0)} MB`);
-  return step;
-}
 
 /** Every lake object under stream_data/, with its size, oldest hour first. */
 async function lakeObjects(dir: string): Promise<{ key: string; bytes: number }[]> {
@@ -108,16 +48,23 @@ async function moveObjects(keys: string[], from: string, to: string): Promise<vo
   }
 }
 
-const rowsLoaded = (step: Step) =>
-  Number(/(\d[\d,]*) rows/.exec(step.output)?.[1]?.replaceAll(',', '') ?? NaN);
-
 try {
-  console.log(
-    `machine: ${os.cpus()[0]?.model}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB, node ${process.version}`,
-  );
+  console.log(`machine: ${machine()}`);
   const sessions = Math.round(events / ROWS_PER_SESSION);
-  await pdi('generate', ['generate', '--out', datasetDir, '--sessions', String(sessions), '--seed', '1']);
-  await pdi('backfill', ['backfill', '--home', home, '--dataset', datasetDir, '--shift', 'none']);
+  steps.push(
+    await pdiStep('generate', [
+      'generate',
+      '--out',
+      datasetDir,
+      '--sessions',
+      String(sessions),
+      '--seed',
+      '1',
+    ]),
+  );
+  steps.push(
+    await pdiStep('backfill', ['backfill', '--home', home, '--dataset', datasetDir, '--shift', 'none']),
+  );
 
   // the newest objects (by hour) stand for the traffic that arrives after the full refresh
   const objects = await lakeObjects(layout.lakeDir);
@@ -129,19 +76,19 @@ try {
   }
   await moveObjects(heldBack, layout.lakeDir, heldBackDir);
 
-  const firstLoad = await pdi('load (history)', ['load', '--home', home]);
-  const full = await dbtRun('dbt run --full-refresh', ['--full-refresh']);
+  const firstLoad = await pdiStep('load (history)', ['load', '--home', home]);
+  steps.push(firstLoad);
+  const full = await dbtStep('dbt run --full-refresh', ['run', '--full-refresh'], layout.warehousePath);
+  steps.push(full);
   await moveObjects(heldBack, heldBackDir, layout.lakeDir);
-  const newLoad = await pdi('load (new objects)', ['load', '--home', home]);
-  const incremental = await dbtRun('dbt run (incremental)', []);
+  const newLoad = await pdiStep('load (new objects)', ['load', '--home', home]);
+  steps.push(newLoad);
+  const incremental = await dbtStep('dbt run (incremental)', ['run'], layout.warehousePath);
+  steps.push(incremental);
 
-  const oldRows = rowsLoaded(firstLoad);
-  const newRows = rowsLoaded(newLoad);
-  console.log('');
-  console.log(`| step | wall time (s) | peak memory (MB) |`);
-  console.log(`| --- | ---: | ---: |`);
-  for (const step of steps)
-    console.log(`| ${step.name} | ${step.seconds.toFixed(1)} | ${step.peakMb.toFixed(0)} |`);
+  const oldRows = rowsIn(firstLoad);
+  const newRows = rowsIn(newLoad);
+  printSteps(steps);
   console.log('');
   console.log(
     `events: ${oldRows} loaded first, then ${newRows} new (${((100 * newRows) / (oldRows + newRows)).toFixed(2)}%)`,
