@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../src/dataset/generator.ts';
 import { hourFolder, publishLakeObject } from '../../src/stream/lake-objects.ts';
@@ -94,10 +95,19 @@ async function addBatch(home: string, batch: Hit[], name: string): Promise<void>
   );
 }
 
+/** Queries the warehouse file directly (read-only): many snapshots, without a process each. */
 async function sql(home: string, query: string): Promise<Record<string, unknown>[]> {
-  const result = await runPdi(['sql', '--home', home, '--json', query]);
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout);
+  const instance = await DuckDBInstance.create(path.join(home, 'warehouse.duckdb'), {
+    access_mode: 'READ_ONLY',
+  });
+  try {
+    const connection = await instance.connect();
+    const rows = (await connection.runAndReadAll(query)).getRowObjectsJson() as Record<string, unknown>[];
+    connection.closeSync();
+    return rows;
+  } finally {
+    instance.closeSync();
+  }
 }
 
 async function load(home: string) {
