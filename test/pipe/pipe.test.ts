@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -122,11 +123,13 @@ describe('./pdi load', () => {
   it('loads exactly once after a pipe is killed with SIGKILL mid-load', async () => {
     const objects: Record<string, string> = {};
     for (let k = 0; k < 40; k++)
-      objects[`stream_data/2026/11/24/13/o-${String(k).padStart(2, '0')}.gz`] = lines(k * 2000, 2000);
+      objects[`stream_data/2026/11/24/13/o-${String(k).padStart(2, '0')}.gz`] = lines(k * 10_000, 10_000);
     const home = await lakeWith(objects);
     const child = spawn(PDI, ['load', '--home', home], { stdio: 'ignore' });
     const exited = new Promise((r) => child.once('exit', (_code, signal) => r(signal)));
-    await new Promise((r) => setTimeout(r, 2500));
+    // the load has begun once the warehouse exists; 400,000 lines keep it busy for seconds after that
+    while (!existsSync(path.join(home, 'warehouse.duckdb'))) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1000));
     child.kill('SIGKILL');
     // killed, not finished: the load was under way
     expect(await exited).toBe('SIGKILL');
@@ -135,7 +138,7 @@ describe('./pdi load', () => {
       home,
       'select count(*) n, count(distinct LOG_ID) ids, (select count(*) from RAW.LOAD_HISTORY) objects from RAW.LOGS',
     );
-    expect(counts).toEqual({ n: '80000', ids: '80000', objects: '40' });
+    expect(counts).toEqual({ n: '400000', ids: '400000', objects: '40' });
   });
 
   it('keeps loading an object around its damaged lines, and says where they are', async () => {
