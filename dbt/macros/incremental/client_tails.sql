@@ -18,16 +18,16 @@
 {%- endmacro %}
 
 {#
-  A timestamp computed when the model compiles (a SQL literal, or the epoch when the query gives none): a
-  bound the warehouse can use to skip old data, which a subquery would not let it do.
+  A timestamp computed when the model compiles (a SQL literal; `otherwise` when the query gives none): a bound
+  the warehouse can use to skip old data, which a subquery would not let it do.
 #}
-{% macro incremental_literal(sql) -%}
+{% macro incremental_literal(sql, otherwise="cast('1970-01-01' as timestamp)") -%}
     {%- if execute -%}
         {%- set value = run_query(sql).columns[0].values()[0] -%}
     {%- endif -%}
     {%- if value is not none and value is defined -%}
         cast('{{ value }}' as timestamp)
     {%- else -%}
-        cast('1970-01-01' as timestamp)
+        {{ otherwise }}
     {%- endif -%}
 {%- endmacro %}
