@@ -29,10 +29,10 @@ export interface BatchLoad {
 }
 
 /**
- * Loads lake objects into RAW.LOGS exactly once, on connection `c`. One statement reads every object of the batch (DuckDB
- * gunzips and parses them in parallel); the rows, the damaged lines (RAW.LOAD_ERRORS), the user agents seen
- * for the first time and one load history row per object are written in one transaction, and objects
- * already in the history are skipped.
+ * Loads lake objects into RAW.LOGS exactly once, on connection `c`. One statement reads every object of the
+ * batch (DuckDB gunzips and parses them in parallel); the rows, the damaged lines (RAW.LOAD_ERRORS), the
+ * user agents seen for the first time and one load history row per object are written in one transaction,
+ * and objects already in the history are skipped.
  */
 export async function loadBatch(
   c: DuckDBConnection,
@@ -40,73 +40,71 @@ export async function loadBatch(
   loadedAt: Date,
 ): Promise<BatchLoad> {
   const loaded_at = loadedAt.toISOString().replace('Z', '');
-  {
-    const fresh = await notYetLoaded(c, objects);
-    const skipped = objects.filter((o) => !fresh.includes(o)).map((o) => skippedLoad(o));
-    if (fresh.length === 0) return { objects: skipped, userAgents: 0 };
+  const fresh = await notYetLoaded(c, objects);
+  const skipped = objects.filter((o) => !fresh.includes(o)).map((o) => skippedLoad(o));
+  if (fresh.length === 0) return { objects: skipped, userAgents: 0 };
+  try {
+    await stageBatch(c, fresh);
+    const userAgents = await stageNewUserAgents(c);
+    await c.run('begin transaction');
     try {
-      await stageBatch(c, fresh);
-      const userAgents = await stageNewUserAgents(c);
-      await c.run('begin transaction');
-      try {
-        // a concurrent load may have committed some of them meanwhile
-        await c.run('delete from batch_objects where key in (select FILE_NAME from RAW.LOAD_HISTORY)');
-        await c.run('delete from parsed where key not in (select key from batch_objects)');
-        await c.run(INSERT_LOGS, { loaded_at });
-        await c.run(INSERT_ERRORS, { loaded_at });
-        await c.run(
-          `insert into RAW.LOAD_ERRORS
-           select key, coalesce((select max(n) from parsed p where p.key = o.key), 0) + 1, damage, '',
-             cast($loaded_at as timestamp)
-           from batch_objects o where damage is not null`,
-          { loaded_at },
-        );
-        await c.run(`create or replace temp table batch_counts as
-          select o.key, o.bytes, count(p.n) filter (where p.reason is null) as rows,
-            count(p.n) filter (where p.reason is not null) + (o.damage is not null)::int as errors
-          from batch_objects o left join parsed p using (key) group by o.key, o.bytes, o.damage`);
-        await c.run(
-          `insert into RAW.LOAD_HISTORY
-           select key, bytes, rows, errors, cast($loaded_at as timestamp),
-             case when errors = 0 then 'LOADED' else 'PARTIALLY_LOADED' end
-           from batch_counts`,
-          { loaded_at },
-        );
-        await c.run('insert into RAW.USER_AGENT_LOOKUP select * from new_user_agents on conflict do nothing');
-        await c.run('commit');
-      } catch (error) {
-        await c.run('rollback').catch(() => {});
-        throw error;
-      }
-      const counts = (
-        await c.runAndReadAll('select key, bytes, rows, errors from batch_counts')
-      ).getRowObjectsJson() as { key: string; bytes: string; rows: string; errors: string }[];
-      const done = new Map(counts.map((r) => [r.key, r]));
-      return {
-        objects: [
-          ...skipped,
-          ...fresh.map((o) => {
-            const r = done.get(o.key);
-            if (!r) return skippedLoad(o);
-            return {
-              key: o.key,
-              bytes: o.bytes,
-              rows: Number(r.rows),
-              errors: Number(r.errors),
-              skipped: false,
-            };
-          }),
-        ],
-        userAgents,
-      };
-    } finally {
-      await c
-        .run(
-          'drop table if exists batch_objects; drop table if exists lines; drop table if exists parsed; ' +
-            'drop table if exists new_user_agents; drop table if exists batch_counts',
-        )
-        .catch(() => {});
+      // a concurrent load may have committed some of them meanwhile
+      await c.run('delete from batch_objects where key in (select FILE_NAME from RAW.LOAD_HISTORY)');
+      await c.run('delete from parsed where key not in (select key from batch_objects)');
+      await c.run(INSERT_LOGS, { loaded_at });
+      await c.run(INSERT_ERRORS, { loaded_at });
+      await c.run(
+        `insert into RAW.LOAD_ERRORS
+         select key, coalesce((select max(n) from parsed p where p.key = o.key), 0) + 1, damage, '',
+           cast($loaded_at as timestamp)
+         from batch_objects o where damage is not null`,
+        { loaded_at },
+      );
+      await c.run(`create or replace temp table batch_counts as
+        select o.key, o.bytes, count(p.n) filter (where p.reason is null) as rows,
+          count(p.n) filter (where p.reason is not null) + (o.damage is not null)::int as errors
+        from batch_objects o left join parsed p using (key) group by o.key, o.bytes, o.damage`);
+      await c.run(
+        `insert into RAW.LOAD_HISTORY
+         select key, bytes, rows, errors, cast($loaded_at as timestamp),
+           case when errors = 0 then 'LOADED' else 'PARTIALLY_LOADED' end
+         from batch_counts`,
+        { loaded_at },
+      );
+      await c.run('insert into RAW.USER_AGENT_LOOKUP select * from new_user_agents on conflict do nothing');
+      await c.run('commit');
+    } catch (error) {
+      await c.run('rollback').catch(() => {});
+      throw error;
     }
+    const counts = (
+      await c.runAndReadAll('select key, bytes, rows, errors from batch_counts')
+    ).getRowObjectsJson() as { key: string; bytes: string; rows: string; errors: string }[];
+    const done = new Map(counts.map((r) => [r.key, r]));
+    return {
+      objects: [
+        ...skipped,
+        ...fresh.map((o) => {
+          const r = done.get(o.key);
+          if (!r) return skippedLoad(o);
+          return {
+            key: o.key,
+            bytes: o.bytes,
+            rows: Number(r.rows),
+            errors: Number(r.errors),
+            skipped: false,
+          };
+        }),
+      ],
+      userAgents,
+    };
+  } finally {
+    await c
+      .run(
+        'drop table if exists batch_objects; drop table if exists lines; drop table if exists parsed; ' +
+          'drop table if exists new_user_agents; drop table if exists batch_counts',
+      )
+      .catch(() => {});
   }
 }
 
