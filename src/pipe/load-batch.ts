@@ -165,7 +165,9 @@ async function stageBatch(c: DuckDBConnection, objects: LakeObject[]): Promise<v
     );
   }
   const whole = new Set(readWhole);
-  const damaged = objects.filter((o) => !whole.has(o.key));
+  const damaged = objects.flatMap((o, i) =>
+    whole.has(o.key) ? [] : [{ ...o, declared: declared[i] ?? -1 }],
+  );
   if (damaged.length === 0) return;
   const damagedKeys = damaged.map((o) => `'${sqlString(o.key)}'`).join(', ');
   await c.run(`delete from parsed where key in (${damagedKeys})`);
@@ -197,7 +199,10 @@ function linesOf(objects: LakeObject[]): string {
  * The slow path: gunzip in Node, appending every complete line before the damage to `lines`. Returns what
  * was wrong with the object as a whole (a truncated gzip), if anything.
  */
-async function stageLinesSlowly(c: DuckDBConnection, object: LakeObject): Promise<string | null> {
+async function stageLinesSlowly(
+  c: DuckDBConnection,
+  object: LakeObject & { declared: number },
+): Promise<string | null> {
   const appender: DuckDBAppender = await c.createAppender('lines', null, 'temp');
   let damage: string | null = null;
   let n = 0;
@@ -227,9 +232,8 @@ async function stageLinesSlowly(c: DuckDBConnection, object: LakeObject): Promis
   }
   appender.flushSync();
   appender.closeSync();
-  const declared = await declaredGzipSize(object.file);
-  if (!damage && inflated % 2 ** 32 !== declared) {
-    damage = `damaged gzip: ${inflated} bytes decompressed where its trailer declares ${declared} (truncated?)`;
+  if (!damage && inflated % 2 ** 32 !== object.declared) {
+    damage = `damaged gzip: ${inflated} bytes decompressed where its trailer declares ${object.declared} (truncated?)`;
   }
   return damage;
 }

@@ -63,26 +63,25 @@ export async function backfill(options: BackfillOptions): Promise<BackfillSummar
     ((await stat(options.dataset.browsing)).size >= PARALLEL_FROM_BYTES
       ? Math.min(os.availableParallelism(), MAX_WORKERS)
       : 1);
+  // the first N rows are one part: the limit counts rows in file order
+  const plan =
+    workers <= 1 || options.limit !== null
+      ? [part(null, 0)]
+      : (await splitLines(options.dataset.browsing, workers)).map(part);
   let parts: PartSummary[];
   try {
-    if (workers <= 1 || options.limit !== null) {
-      // the first N rows are one part: the limit counts rows in file order
-      parts = [await backfillPart(part(null, 0), (rows) => options.onProgress?.(rows))];
+    if (plan.length === 1) {
+      parts = [await backfillPart(plan[0] as BackfillPart, (rows) => options.onProgress?.(rows))];
     } else {
-      const ranges = await splitLines(options.dataset.browsing, workers);
-      const progress = ranges.map(() => 0);
-      parts = await Promise.all(
-        ranges.map((lines, i) =>
-          inWorker(part(lines, i), (rows) => {
-            progress[i] = rows;
-            options.onProgress?.(progress.reduce((a, b) => a + b, 0));
-          }),
-        ),
-      );
+      const progress = plan.map(() => 0);
+      parts = await inWorkers(plan, (i, rows) => {
+        progress[i] = rows;
+        options.onProgress?.(progress.reduce((a, b) => a + b, 0));
+      });
     }
   } finally {
-    for (let i = 0; i < Math.max(workers, 1); i++) {
-      await rm(lakeTmpDir(options.lakeDir, `backfill-${runId}-${i}`), { recursive: true, force: true });
+    for (const { tmpName } of plan) {
+      await rm(lakeTmpDir(options.lakeDir, tmpName), { recursive: true, force: true });
     }
   }
   return {
@@ -99,10 +98,31 @@ function sum(parts: PartSummary[], field: keyof PartSummary): number {
   return parts.reduce((total, part) => total + part[field], 0);
 }
 
-/** Runs a part in a worker thread; a dataset error there is thrown here, with its message. */
-function inWorker(part: BackfillPart, onProgress: (rows: number) => void): Promise<PartSummary> {
+/**
+ * Runs each part in a worker thread. A dataset error there is thrown here, with its message, once the
+ * other workers are stopped (none keeps writing objects after the backfill has failed).
+ */
+async function inWorkers(
+  plan: BackfillPart[],
+  onProgress: (part: number, rows: number) => void,
+): Promise<PartSummary[]> {
+  const workers: Worker[] = [];
+  try {
+    return await Promise.all(
+      plan.map((part, i) => {
+        const worker = new Worker(new URL('./backfill-worker.mjs', import.meta.url), { workerData: part });
+        workers.push(worker);
+        return partDone(worker, (rows) => onProgress(i, rows));
+      }),
+    );
+  } catch (error) {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    throw error;
+  }
+}
+
+function partDone(worker: Worker, onProgress: (rows: number) => void): Promise<PartSummary> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./backfill-worker.mjs', import.meta.url), { workerData: part });
     let settled = false;
     worker.on('message', (message: { progress?: number; done?: PartSummary; error?: Error }) => {
       if (message.progress !== undefined) onProgress(message.progress);
