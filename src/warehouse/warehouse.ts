@@ -129,14 +129,14 @@ async function connect(path: string, options: OpenOptions) {
 }
 
 /**
- * What DuckDB may hold in memory before it spills to disk: PDI_MEMORY_LIMIT (a DuckDB size such as 3GB),
+ * What DuckDB may hold in memory before it spills to disk: PDI_MEMORY_LIMIT (a DuckDB size such as 2.5GB),
  * the same for the runtime and for dbt (dbt/profiles.yml), so that a large load or transform stays in bounds.
  */
 export function memoryLimit(): string {
   return process.env.PDI_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT;
 }
 
-const DEFAULT_MEMORY_LIMIT = '3GB';
+const DEFAULT_MEMORY_LIMIT = '2.5GB';
 
 function lockHolder(message: string): string {
   return /PID (\d+)/.exec(message)?.[0] ?? 'another process holds its lock';
