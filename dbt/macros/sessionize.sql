@@ -3,17 +3,33 @@
   client_id is pushed below them: a client's sessions come out the same whether computed alone or with all
   others. Sessions never break at midnight: only a gap does.
 
-  The windows run over the hits' keys only, and make one row per session (when it starts, when the client's
-  next one starts, its id and users) and one row per client with dropped hits. The hits then find their
-  session by client and time: both joins build on small relations. Sorting whole hits (about 1 KB each)
-  through the windows, or joining them back to a row per hit, spilled tens of GB to disk at 36M hits.
+  `session_ctes` runs the windows over the hits' keys only, and makes one row per session, `sessions`: when
+  it starts, when the client's next one starts, its id and users, its client's dropped hits. `join_sessions`
+  then gives each hit its session by client and time, in the hits' only join, which builds on the sessions.
+  Sorting whole hits (about 1 KB each) through the windows, joining them back to a row per hit, or a second
+  join after the first (DuckDB then built its hash table on the hits) spilled tens of GB or ran out of
+  memory at 36M hits; so does computing the sessions and joining them in one statement (a full refresh
+  stages the sessions in a table first: see EVENTS.LOGS).
 
   `hits`: rows of stg_raw__logs. `earlier` (incremental runs): the already built EVENTS.LOGS rows that come
   before each client's rebuilt tail, with their `cache_buster`: a hit of the tail that repeats one of them
   (a retry, or a transaction already counted) is dropped as a full refresh would drop it.
 #}
 {% macro sessionize(hits, earlier=none) -%}
-with keys as (
+with {{ session_ctes(hits, earlier) }}
+
+{{ join_sessions(hits, 'sessions') }}
+{%- endmacro %}
+
+{# One row per session of `hits` (see above). #}
+{% macro sessions_of(hits) -%}
+with {{ session_ctes(hits) }}
+
+select * from sessions
+{%- endmacro %}
+
+{% macro session_ctes(hits, earlier=none) -%}
+keys as (
 
     select log_id, client_id, event_timestamp, request_timestamp, request_id, cache_buster, transaction_id,
         product_action, user_id, user_ip
@@ -95,26 +111,14 @@ session_rows as (
         client_id,
         is_dropped,
         min(event_timestamp) as starts_at,
-        arg_min(request_id, row(event_timestamp, log_id)) as first_request_id,
-        list_sort(list_distinct(list(user_id))) as session_based_user_ids,
-        list_sort(list_distinct(list(user_ip))) as session_based_user_ips,
+        -- the session's first row (by time, then log id) is the one that starts it
+        min(request_id) filter (where starts_session = 1) as first_request_id,
+        -- no list for hits without a user: at 36M hits, lists of NULLs alone outgrew the memory limit
+        coalesce(list_sort(list_distinct(list(user_id) filter (where user_id is not null))), []) as session_based_user_ids,
+        coalesce(list_sort(list_distinct(list(user_ip) filter (where user_ip is not null))), []) as session_based_user_ips,
         list(log_id) filter (where is_dropped) as dropped_log_ids
     from numbered
     group by client_id, is_dropped, session_number
-
-),
-
-sessions as (
-
-    select
-        client_id,
-        starts_at,
-        lead(starts_at) over (partition by client_id order by starts_at) as next_starts_at,
-        {{ uuid5(uuid5("'1ff91478-1da1-431f-b1fd-3ec39fff283c'", 'client_id'), 'first_request_id') }} as session_id,
-        session_based_user_ids,
-        session_based_user_ips
-    from session_rows
-    where not is_dropped
 
 ),
 
@@ -125,16 +129,36 @@ dropped as (
     where is_dropped
     group by client_id
 
-)
+),
 
+sessions as (
+
+    -- each session carries its client's dropped hits: excluding them in the hits' only join keeps DuckDB
+    -- from building a hash table of whole hits for a second one
+    select
+        s.client_id,
+        s.starts_at,
+        lead(s.starts_at) over (partition by s.client_id order by s.starts_at) as next_starts_at,
+        {{ uuid5(uuid5("'1ff91478-1da1-431f-b1fd-3ec39fff283c'", 's.client_id'), 's.first_request_id') }} as session_id,
+        s.session_based_user_ids,
+        s.session_based_user_ips,
+        d.log_ids as dropped_log_ids
+    from session_rows s
+    left join dropped d on d.client_id = s.client_id
+    where not s.is_dropped
+
+)
+{%- endmacro %}
+
+{# Each hit of `hits` with its session from `sessions` (a relation of `sessions()` rows), dropped hits left out. #}
+{% macro join_sessions(hits, sessions) -%}
 -- a hit's session is its client's last one started at or before it (the first hit of a session is its
 -- earliest: a hit at the same time is in it)
 select h.*, s.session_id, s.session_based_user_ids, s.session_based_user_ips
 from {{ hits }} h
-join sessions s
+join {{ sessions }} s
   on s.client_id = h.client_id
  and h.event_timestamp >= s.starts_at
  and (s.next_starts_at is null or h.event_timestamp < s.next_starts_at)
-left join dropped d on d.client_id = h.client_id
-where d.log_ids is null or not list_contains(d.log_ids, h.log_id)
+where s.dropped_log_ids is null or not list_contains(s.dropped_log_ids, h.log_id)
 {%- endmacro %}

@@ -1,4 +1,10 @@
-{{ config(alias='LOGS', unique_key='client_id', incremental_strategy='client_tails') }}
+{{ config(
+    alias='LOGS',
+    unique_key='client_id',
+    incremental_strategy='client_tails',
+    pre_hook="{{ stage_full_refresh_sessions() }}",
+    post_hook="drop table if exists {{ full_refresh_sessions() }}",
+) }}
 -- depends_on: {{ ref('stg_raw__logs') }}
 {#
   EVENTS.LOGS: sessionized, enriched hits. A full refresh sessionizes every hit. An incremental run reads only
@@ -8,6 +14,9 @@
   result equals a full refresh. Retries and transactions of the tail are checked against the client's earlier
   hits: transactions all the way back, retries within `lookback_minutes` (a retry comes within GA's 4-hour
   queue time). The `client_tails` strategy deletes each client's rows from `rebuild_from` on, then inserts.
+
+  A full refresh stages every session in a table first (the pre-hook), then joins the hits to it: in one
+  statement, both did not fit DuckDB's memory limit at 36M hits.
 #}
 {% if is_incremental() %}
 
@@ -82,7 +91,7 @@ sessionized as (
 
 with sessionized as (
 
-    select * from {{ ref('int_logs_sessionized') }}
+    {{ join_sessions(ref('stg_raw__logs'), full_refresh_sessions()) }}
 
 ),
 
