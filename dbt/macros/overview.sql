@@ -5,37 +5,57 @@
 with logs as (
 
     select
-        *,
+        session_id, user_id, client_id, hit_type, event_timestamp,
         date_trunc('{{ grain }}', event_timestamp) as period,
         date_trunc('day', event_timestamp) as day
     from {{ logs }}
 
 ),
 
-firsts as (
-
-    select
-        *,
-        min(event_timestamp) over (partition by session_id, day) as session_first_of_day,
-        min(event_timestamp) over (partition by user_id, day) as user_first_of_day,
-        min(event_timestamp) over (partition by client_id, day) as client_first_of_day
-    from logs
-
-),
-
-visits as (
+active as (
 
     select
         period,
         count(distinct session_id) as count_active_sessions,
-        count(distinct session_id) filter (where date_trunc('{{ grain }}', session_first_of_day) = period) as count_new_sessions,
         count(distinct user_id) as count_active_users,
-        count(distinct user_id) filter (where date_trunc('{{ grain }}', user_first_of_day) = period) as count_new_users,
         count(distinct client_id) as count_active_clients,
-        count(distinct client_id) filter (where date_trunc('{{ grain }}', client_first_of_day) = period) as count_new_clients,
         count(*) filter (where hit_type = 'pageview') as pageviews
-    from firsts
+    from logs
     group by period
+
+),
+
+{% for who in ['session', 'user', 'client'] %}
+new_{{ who }}s as (
+
+    -- a {{ who }} is new in the period of its first event of the day (grouped: windows sorted every hit)
+    select date_trunc('{{ grain }}', first_of_day) as period, count(*) as count_new_{{ who }}s
+    from (
+        select min(event_timestamp) as first_of_day
+        from logs
+        where {{ who }}_id is not null
+        group by {{ who }}_id, day
+    ) firsts
+    group by 1
+
+),
+
+{% endfor %}
+visits as (
+
+    select
+        active.period,
+        active.count_active_sessions,
+        coalesce(new_sessions.count_new_sessions, 0) as count_new_sessions,
+        active.count_active_users,
+        coalesce(new_users.count_new_users, 0) as count_new_users,
+        active.count_active_clients,
+        coalesce(new_clients.count_new_clients, 0) as count_new_clients,
+        active.pageviews
+    from active
+    left join new_sessions on new_sessions.period = active.period
+    left join new_users on new_users.period = active.period
+    left join new_clients on new_clients.period = active.period
 
 ),
 
