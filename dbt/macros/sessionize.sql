@@ -150,7 +150,7 @@ sessions as (
 )
 {%- endmacro %}
 
-{# Each hit of `hits` with its session from `sessions` (a relation of `sessions()` rows), dropped hits left out. #}
+{# Each hit of `hits` with its session from `sessions` (a relation of `sessions_of()` rows), dropped hits left out. #}
 {% macro join_sessions(hits, sessions) -%}
 -- a hit's session is its client's last one started at or before it (the first hit of a session is its
 -- earliest: a hit at the same time is in it)
