@@ -69,13 +69,21 @@ fields as (
 
 ),
 
+checked as (
+
+    -- a hit has a type and a client: computed in place, else each filter would parse the record again
+    select *, {{ computed_in_place('hit_type is not null and client_id is not null') }} as is_hit
+    from fields
+
+),
+
 final as (
 
     select
-        *,
+        * exclude (is_hit),
         request_timestamp - to_milliseconds(queue_time_ms) as event_timestamp
-    from fields
-    where hit_type is not null and client_id is not null
+    from checked
+    where is_hit
 
 )
 
