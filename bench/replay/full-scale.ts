@@ -4,7 +4,9 @@
  * resident memory) per stage, and the total of the three. By default the full scale of the Coveo dataset
  * (4.9M sessions, about 36M rows), generated first (not counted: a user has the files).
  *
- *   node --import tsx bench/replay/full-scale.ts [--sessions 4934699] [--keep DIR]
+ *   node --import tsx bench/replay/full-scale.ts [--sessions 4934699] [--keep DIR] [--dataset DIR]
+ *
+ * `--dataset DIR` backfills that dataset folder (the real files, or one generated earlier) instead.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,23 +17,29 @@ import { FULL_SCALE } from '../../src/dataset/generator.ts';
 import { dbtStep, machine, pdiStep, printSteps, rowsIn, type Step } from '../support/steps.ts';
 
 const { values } = parseArgs({
-  options: { sessions: { type: 'string', default: String(FULL_SCALE.sessions) }, keep: { type: 'string' } },
+  options: {
+    sessions: { type: 'string', default: String(FULL_SCALE.sessions) },
+    keep: { type: 'string' },
+    dataset: { type: 'string' },
+  },
 });
 const work = values.keep ?? (await mkdtemp(path.join(os.tmpdir(), 'pdi-bench-full-scale-')));
 const home = path.join(work, 'home');
-const datasetDir = path.join(work, 'dataset');
+const datasetDir = values.dataset ?? path.join(work, 'dataset');
 
 try {
   console.log(`machine: ${machine()}`);
-  const generate = await pdiStep('generate', [
-    'generate',
-    '--out',
-    datasetDir,
-    '--sessions',
-    String(values.sessions),
-    '--seed',
-    '1',
-  ]);
+  const generate = values.dataset
+    ? null
+    : await pdiStep('generate', [
+        'generate',
+        '--out',
+        datasetDir,
+        '--sessions',
+        String(values.sessions),
+        '--seed',
+        '1',
+      ]);
   const stages: Step[] = [
     await pdiStep('backfill (CSV -> lake)', [
       'backfill',
@@ -49,7 +57,7 @@ try {
       homeLayout(home).warehousePath,
     ),
   ];
-  printSteps([generate, ...stages]);
+  printSteps(generate ? [generate, ...stages] : stages);
   const seconds = stages.reduce((total, stage) => total + stage.seconds, 0);
   const peak = Math.max(...stages.map((stage) => stage.peakMb));
   console.log('');

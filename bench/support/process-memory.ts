@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * Watches the resident memory of a process and all its descendants (Linux /proc), summed, every
@@ -9,7 +9,7 @@ export function watchTreeMemory(rootPid: number, everyMs = 100): { stop: () => P
   let running = true;
   const loop = (async () => {
     while (running) {
-      peak = Math.max(peak, await treeRss(rootPid));
+      peak = Math.max(peak, treeRss(rootPid));
       await new Promise((resolve) => setTimeout(resolve, everyMs));
     }
   })();
@@ -22,14 +22,15 @@ export function watchTreeMemory(rootPid: number, everyMs = 100): { stop: () => P
   };
 }
 
-async function treeRss(rootPid: number): Promise<number> {
+// synchronous reads: a promise per /proc file every 100 ms took 15% of a core from the measured process
+function treeRss(rootPid: number): number {
   const parents = new Map<number, number>();
   const rss = new Map<number, number>();
-  for (const entry of await readdir('/proc')) {
+  for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
     try {
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       // fields after the command name (which may hold spaces): state ppid … (rss is the 24th field)
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       parents.set(pid, Number(fields[1]));
