@@ -8,10 +8,10 @@ import { hash as digest } from 'node:crypto';
 export function uuidV5(name: string, namespace: string): string {
   // one-shot hash of a reused buffer: a Hash object per id was a tenth of the backfill's time
   const length = 16 + Buffer.byteLength(name, 'utf8');
-  if (input.length < length) input = Buffer.alloc(Math.max(length, 2 * input.length));
-  namespaceBytes(namespace).copy(input, 0);
-  input.write(name, 16, 'utf8');
-  const hash = digest('sha1', input.subarray(0, length), 'buffer');
+  if (hashInput.length < length) hashInput = Buffer.alloc(Math.max(length, 2 * hashInput.length));
+  namespaceBytes(namespace).copy(hashInput, 0);
+  hashInput.write(name, 16, 'utf8');
+  const hash = digest('sha1', hashInput.subarray(0, length), 'buffer');
   hash[6] = ((hash[6] as number) & 0x0f) | 0x50;
   hash[8] = ((hash[8] as number) & 0x3f) | 0x80;
   const hex = hash.toString('hex', 0, 16);
@@ -19,7 +19,7 @@ export function uuidV5(name: string, namespace: string): string {
 }
 
 const namespaces = new Map<string, Buffer>();
-let input = Buffer.alloc(256);
+let hashInput = Buffer.alloc(256);
 
 function namespaceBytes(namespace: string): Buffer {
   let bytes = namespaces.get(namespace);
