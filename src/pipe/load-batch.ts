@@ -101,7 +101,7 @@ export async function loadBatch(
   } finally {
     await c
       .run(
-        'drop table if exists batch_objects; drop table if exists lines; drop table if exists parsed; ' +
+        'drop table if exists batch_objects; drop table if exists batch_lines; drop table if exists parsed; ' +
           'drop table if exists new_user_agents; drop table if exists batch_counts',
       )
       .catch(() => {});
@@ -123,9 +123,10 @@ async function notYetLoaded(c: DuckDBConnection, objects: LakeObject[]): Promise
 }
 
 /**
- * Fills the temp tables `batch_objects (key, file, bytes, damage)` and `parsed` (see mapping.ts). Every
- * object is read by DuckDB at once; an object that it cannot read whole (a truncated gzip, bytes that are
- * not text…) is read again line by line in Node, keeping each complete line before the damage.
+ * Fills the temp tables `batch_objects (key, file, bytes, damage)`, `batch_lines` and `parsed` (see
+ * mapping.ts). Every object is read by DuckDB at once; an object that it cannot read whole (a truncated
+ * gzip, bytes that are not text…) is read again line by line in Node, keeping each complete line before the
+ * damage.
  */
 async function stageBatch(c: DuckDBConnection, objects: LakeObject[]): Promise<void> {
   const declared = await Promise.all(objects.map((o) => declaredGzipSize(o.file)));
@@ -146,66 +147,70 @@ async function stageBatch(c: DuckDBConnection, objects: LakeObject[]): Promise<v
 
   let readWhole: string[] = [];
   try {
-    await c.run(`create or replace temp table parsed as ${parsedLinesSql(`(${linesOf(objects)})`)}`);
+    // the read is parallel and its rows land in read order (the files' order, each file's line order), so
+    // the table's rowids number each object's lines; numbering them in the read itself would serialize it
+    await c.run(
+      `create or replace temp table batch_lines as select filename, line from ${readObjects(objects)}`,
+    );
     // DuckDB reads a truncated gzip without a word: check what it read against the size that the gzip
     // trailer declares (mod 2^32); the last line may lack its newline
     readWhole = (
       (
         await c.runAndReadAll(`
-          with read_bytes as (select key, sum(strlen(line) + 1) as bytes from parsed group by key)
-          select o.key from batch_objects o left join read_bytes r using (key)
+          with read_bytes as (select filename, sum(strlen(line) + 1) as bytes from batch_lines group by filename)
+          select o.key from batch_objects o left join read_bytes r on r.filename = o.file
           where coalesce(r.bytes, 0) % 4294967296 = o.declared
              or coalesce(r.bytes, 0) > 0 and (r.bytes - 1) % 4294967296 = o.declared`)
       ).getRowObjectsJson() as { key: string }[]
     ).map((r) => r.key);
   } catch {
     // one object could not be read at all: each one goes the slow way below
-    await c.run(
-      `create or replace temp table parsed as ${parsedLinesSql('(select null::varchar as key, 0::bigint as n, null::varchar as line where false)')}`,
-    );
+    await c.run('create or replace temp table batch_lines (filename varchar, line varchar)');
   }
   const whole = new Set(readWhole);
   const damaged = objects.flatMap((o, i) =>
     whole.has(o.key) ? [] : [{ ...o, declared: declared[i] ?? -1 }],
   );
-  if (damaged.length === 0) return;
-  const damagedKeys = damaged.map((o) => `'${sqlString(o.key)}'`).join(', ');
-  await c.run(`delete from parsed where key in (${damagedKeys})`);
-  await c.run('create or replace temp table lines (key varchar, n bigint, line varchar)');
-  for (const o of damaged) {
-    const damage = await stageLinesSlowly(c, o);
-    if (damage) {
-      await c.run('update batch_objects set damage = $damage where key = $key', { damage, key: o.key });
+  if (damaged.length > 0) {
+    const damagedFiles = damaged.map((o) => `'${sqlString(o.file)}'`).join(', ');
+    await c.run(`delete from batch_lines where filename in (${damagedFiles})`);
+    for (const o of damaged) {
+      const damage = await appendLinesSlowly(c, o);
+      if (damage) {
+        await c.run('update batch_objects set damage = $damage where key = $key', { damage, key: o.key });
+      }
     }
   }
-  await c.run(`insert into parsed ${parsedLinesSql('lines')}`);
+  await c.run(`create or replace temp table parsed as ${parsedLinesSql(NUMBERED_LINES)}`);
 }
 
-/** The lines of every object, numbered from 1 in each, with its key. */
-function linesOf(objects: LakeObject[]): string {
+/** Every object's lines, in order, with the object's file name. */
+function readObjects(objects: LakeObject[]): string {
   const files = objects.map((o) => `'${sqlString(o.file)}'`).join(', ');
-  // the read keeps the files' order and each file's line order, so numbering in read order and subtracting
-  // each file's first number gives line numbers
-  return `with numbered as (
-    select filename, line, row_number() over () as i
-    from read_csv([${files}], columns = {'line': 'VARCHAR'}, header = false, delim = '\\x1f', quote = '',
-      escape = '', auto_detect = false, compression = 'gzip', filename = true, max_line_size = 16777216)
-  )
-  select o.key, i - min(i) over (partition by filename) + 1 as n, line
-  from numbered join batch_objects o on o.file = numbered.filename`;
+  return `read_csv([${files}], columns = {'line': 'VARCHAR'}, header = false, delim = '\\x1f', quote = '',
+    escape = '', auto_detect = false, compression = 'gzip', filename = true, max_line_size = 16777216)`;
 }
 
 /**
- * The slow path: gunzip in Node, appending every complete line before the damage to `lines`. Returns what
- * was wrong with the object as a whole (a truncated gzip), if anything.
+ * `batch_lines` numbered from 1 in each object, with the object's key: each object's lines have consecutive
+ * rowids (the slow path appends an object's lines together, after deleting what the fast read kept of it).
  */
-async function stageLinesSlowly(
+const NUMBERED_LINES = `(
+  with firsts as (select filename, min(rowid) as first from batch_lines group by filename)
+  select o.key, l.rowid - f.first + 1 as n, l.rowid as rid, l.line
+  from batch_lines l join firsts f using (filename) join batch_objects o on o.file = l.filename
+)`;
+
+/**
+ * The slow path: gunzip in Node, appending every complete line before the damage to `batch_lines`. Returns
+ * what was wrong with the object as a whole (a truncated gzip), if anything.
+ */
+async function appendLinesSlowly(
   c: DuckDBConnection,
   object: LakeObject & { declared: number },
 ): Promise<string | null> {
-  const appender: DuckDBAppender = await c.createAppender('lines', null, 'temp');
+  const appender: DuckDBAppender = await c.createAppender('batch_lines', null, 'temp');
   let damage: string | null = null;
-  let n = 0;
   // Z_SYNC_FLUSH: hand over what was decompressed even when the stream ends early
   const gunzip = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
   gunzip.on('error', (error) => {
@@ -221,9 +226,7 @@ async function stageLinesSlowly(
   });
   try {
     for await (const line of lines) {
-      n++;
-      appender.appendVarchar(object.key);
-      appender.appendBigInt(BigInt(n));
+      appender.appendVarchar(object.file);
       appender.appendVarchar(line);
       appender.endRow();
     }

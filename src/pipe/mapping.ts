@@ -1,6 +1,7 @@
 /**
- * Lines of lake objects -> RAW.LOGS rows (spec §2), in SQL so that DuckDB does the work. The lines come
- * from a relation `(key, n, line)`: the object's key, the line's number in it, its text.
+ * Lines of lake objects -> RAW.LOGS rows (spec §2), in SQL so that DuckDB does the work. The lines are in
+ * the temp table `batch_lines (filename, line)`, each object's lines in order; `parsed` holds what each
+ * line makes, pointing back to its text by `rid` (the line's rowid), so that the text is held once.
  */
 
 /** The fields the mapping needs, read in one parse of each line (types that do not fit become NULL). */
@@ -12,14 +13,14 @@ const FIELDS = `{
 }`;
 
 /**
- * A `(key, n, line)` relation parsed once: the RAW.LOGS columns each line makes, and `reason`, why a line
- * makes none (NULL when it does).
+ * A `(key, n, rid, line)` relation parsed once: the RAW.LOGS columns each line makes, and `reason`, why a
+ * line makes none (NULL when it does).
  */
 export function parsedLinesSql(lines: string): string {
   return `
-with fields as (select key, n, line, try(from_json(line, '${FIELDS}')) as f from ${lines})
+with fields as (select key, n, rid, line, try(from_json(line, '${FIELDS}')) as f from ${lines})
 select
-  key, n, line,
+  key, n, rid,
   case
     when f is null and not json_valid(line) then 'invalid JSON'
     when coalesce(trim(f.request.id), '') = '' then 'missing request.id'
@@ -35,21 +36,21 @@ select
 from fields`;
 }
 
-/** From the temp table `parsed`; `$loaded_at` is the load time. */
+/** From the temp tables `parsed` and `batch_lines`; `$loaded_at` is the load time. */
 export const INSERT_LOGS = `
 insert into RAW.LOGS
 select
   SERVICE_ID, REQUEST_ID, REQUEST_TIMESTAMP, RESPONSE_ID, RESPONSE_TIMESTAMP, CLIENT_ID,
-  line as DATA,
+  l.line as DATA,
   RAW.UUID5(key || ':' || n) as LOG_ID,
   key as LOG_FILENAME,
   n as LOG_FILE_ROW_NUMBER,
   cast($loaded_at as timestamp) as LOG_TIMESTAMP
-from parsed
+from parsed p join batch_lines l on l.rowid = p.rid
 where reason is null`;
 
 export const INSERT_ERRORS = `
 insert into RAW.LOAD_ERRORS
-select key, n, reason, left(line, 4096), cast($loaded_at as timestamp)
-from parsed
+select key, n, reason, left(l.line, 4096), cast($loaded_at as timestamp)
+from parsed p join batch_lines l on l.rowid = p.rid
 where reason is not null`;

@@ -145,7 +145,12 @@ describe('./pdi load', () => {
     const good = lines(0, 2);
     const damaged = `${good}{"not json\n${JSON.stringify(record(3, { request: { timestamp: 1 } }))}\n${lines(4, 1)}`;
     const truncatedKey = 'stream_data/2026/11/24/14/truncated.gz';
-    const home = await lakeWith({ [KEY_A]: damaged, 'stream_data/2026/11/24/14/empty.gz': '' });
+    const afterKey = 'stream_data/2026/11/24/15/after.gz';
+    const home = await lakeWith({
+      [KEY_A]: damaged,
+      'stream_data/2026/11/24/14/empty.gz': '',
+      [afterKey]: lines(300, 5),
+    });
     // a truncated gzip: its first complete lines still load
     const full = gzipSync(lines(10, 200));
     await writeFile(path.join(home, 'lake', truncatedKey), full.subarray(0, Math.floor(full.length / 2)));
@@ -169,8 +174,30 @@ describe('./pdi load', () => {
     expect(counts?.a).toBe('3');
     expect(Number(counts?.t)).toBeGreaterThan(10);
     expect(Number(counts?.t)).toBeLessThan(200);
+    // every object's rows are numbered 1, 2, 3… in it, the truncated one's (read again in Node) included
+    const numbering = await sql(
+      home,
+      `select LOG_FILENAME f, count(*) n, count(distinct LOG_FILE_ROW_NUMBER) d, min(LOG_FILE_ROW_NUMBER) lo,
+         max(LOG_FILE_ROW_NUMBER) hi from RAW.LOGS group by 1 order by 1`,
+    );
+    expect(numbering.map((r) => [r.f, r.n === r.d, r.lo, r.hi === r.n])).toEqual([
+      [KEY_A, true, '1', false],
+      [truncatedKey, true, '1', true],
+      [afterKey, true, '1', true],
+    ]);
+    // the cut line after the complete ones, then the damage, after the last line read
+    const t = Number(counts?.t);
+    expect(truncated.map((e) => [e.LINE_NUMBER, e.REASON?.slice(0, 12)])).toEqual([
+      [String(t + 1), 'invalid JSON'],
+      [String(t + 2), 'damaged gzip'],
+    ]);
     const history = await sql(home, 'select FILE_NAME, STATUS from RAW.LOAD_HISTORY order by 1');
-    expect(history.map((h) => h.STATUS)).toEqual(['PARTIALLY_LOADED', 'LOADED', 'PARTIALLY_LOADED']);
+    expect(history.map((h) => h.STATUS)).toEqual([
+      'PARTIALLY_LOADED',
+      'LOADED',
+      'PARTIALLY_LOADED',
+      'LOADED',
+    ]);
   });
 
   it('says clearly when the lake is missing', async () => {
