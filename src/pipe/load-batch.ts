@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { constants, createGunzip } from 'node:zlib';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import { INSERT_ERRORS, INSERT_LOGS, parsedLinesSql } from './mapping.ts';
+import { INSERT_ERRORS, INSERT_LOGS, PARSE_LINES } from './mapping.ts';
 import { parseUserAgent, USER_AGENT_COLUMNS } from './user-agents.ts';
 
 /** A lake object to load: its key (path relative to the lake root), its file and its size in bytes. */
@@ -181,7 +181,7 @@ async function stageBatch(c: DuckDBConnection, objects: LakeObject[]): Promise<v
       }
     }
   }
-  await c.run(`create or replace temp table parsed as ${parsedLinesSql(NUMBERED_LINES)}`);
+  await c.run(PARSE_LINES);
 }
 
 /** Every object's lines, in order, with the object's file name. */
@@ -190,16 +190,6 @@ function readObjects(objects: LakeObject[]): string {
   return `read_csv([${files}], columns = {'line': 'VARCHAR'}, header = false, delim = '\\x1f', quote = '',
     escape = '', auto_detect = false, compression = 'gzip', filename = true, max_line_size = 16777216)`;
 }
-
-/**
- * `batch_lines` numbered from 1 in each object, with the object's key: each object's lines have consecutive
- * rowids (the slow path appends an object's lines together, after deleting what the fast read kept of it).
- */
-const NUMBERED_LINES = `(
-  with firsts as (select filename, min(rowid) as first from batch_lines group by filename)
-  select o.key, l.rowid - f.first + 1 as n, l.rowid as rid, l.line
-  from batch_lines l join firsts f using (filename) join batch_objects o on o.file = l.filename
-)`;
 
 /**
  * The slow path: gunzip in Node, appending every complete line before the damage to `batch_lines`. Returns

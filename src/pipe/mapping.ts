@@ -13,12 +13,18 @@ const FIELDS = `{
 }`;
 
 /**
- * A `(key, n, rid, line)` relation parsed once: the RAW.LOGS columns each line makes, and `reason`, why a
- * line makes none (NULL when it does).
+ * The temp table `parsed`: each line of `batch_lines` numbered from 1 in its object, with the object's key
+ * (from `batch_objects`), and parsed once into the RAW.LOGS columns it makes, with `reason`, why it makes
+ * none (NULL when it does). An object's lines have consecutive rowids: the read keeps its order, and the
+ * slow path appends an object's lines together, after deleting what the fast read kept of it.
  */
-export function parsedLinesSql(lines: string): string {
-  return `
-with fields as (select key, n, rid, line, try(from_json(line, '${FIELDS}')) as f from ${lines})
+export const PARSE_LINES = `
+create or replace temp table parsed as
+with firsts as (select filename, min(rowid) as first from batch_lines group by filename),
+fields as (
+  select o.key, l.rowid - f.first + 1 as n, l.rowid as rid, l.line, try(from_json(l.line, '${FIELDS}')) as f
+  from batch_lines l join firsts f using (filename) join batch_objects o on o.file = l.filename
+)
 select
   key, n, rid,
   case
@@ -34,7 +40,6 @@ select
   nullif(left(lower(trim(f.context.client_id)), 36), '') as CLIENT_ID,
   f.context.user_agent as USER_AGENT
 from fields`;
-}
 
 /** From the temp tables `parsed` and `batch_lines`; `$loaded_at` is the load time. */
 export const INSERT_LOGS = `
