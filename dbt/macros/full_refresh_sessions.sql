@@ -9,6 +9,6 @@
 {% macro stage_full_refresh_sessions() -%}
     {%- if not is_incremental() -%}
     create or replace table {{ full_refresh_sessions() }} as
-    {{ sessions_of(ref('stg_raw__logs')) }}
+    {{ sessions_of(ref('stg_raw__log_keys')) }}
     {%- endif -%}
 {%- endmacro %}

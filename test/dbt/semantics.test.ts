@@ -81,6 +81,17 @@ beforeAll(async () => {
     }),
     // no hit type: not an event at all
     hit(10, at('2026-11-21T16:00:00Z'), { cid: 'nobody', z: '1' }),
+    // parameters that need trimming and lower-casing, a user, an IP, an empty transaction id, a negative qt
+    hit(11, at('2026-11-21T17:00:00Z'), {
+      t: ' PageView ',
+      cid: ' Mixed-Case ',
+      uid: ' U-1 ',
+      uip: '203.0.113.9',
+      pa: 'Detail',
+      ti: '',
+      qt: '-5',
+      z: '9',
+    }),
   ];
   await publishLakeObject(
     path.join(home, 'lake'),
@@ -144,6 +155,29 @@ describe('the models fix the original bugs', () => {
       transaction_tax: 2.5,
       purchased_items: '4',
       purchased_products: '2',
+    });
+  });
+
+  it('reads the same sessionizing keys in stg_raw__log_keys (one parse) as in stg_raw__logs', async () => {
+    const columns =
+      'log_id, request_id, request_timestamp, hit_type, client_id, user_id, user_ip, product_action, cache_buster, transaction_id, queue_time_ms, event_timestamp';
+    const keys = `select ${columns} from staging.stg_raw__log_keys`;
+    const logs = `select ${columns} from staging.stg_raw__logs`;
+    const [counts] = await sql(
+      `select (select count(*) from staging.stg_raw__log_keys) as n,
+              (select count(*) from (${keys} except all ${logs})) as only_keys,
+              (select count(*) from (${logs} except all ${keys})) as only_logs`,
+    );
+    expect(counts).toEqual({ n: '10', only_keys: '0', only_logs: '0' });
+    const [mixed] = await sql(
+      `select hit_type, user_id, product_action, transaction_id, queue_time_ms from staging.stg_raw__log_keys where client_id = 'mixed-case'`,
+    );
+    expect(mixed).toEqual({
+      hit_type: 'pageview',
+      user_id: 'u-1',
+      product_action: 'detail',
+      transaction_id: null,
+      queue_time_ms: '0',
     });
   });
 

@@ -1,7 +1,7 @@
-{# The hits of RAW.LOGS with their fields extracted: the only model that reads the raw table. #}
+{# The hits of RAW.LOGS with their fields extracted: with stg_raw__log_keys, the only models that read the raw table. #}
 {%- set text = 'VARCHAR' -%}
 {%- set body_shape = {} -%}
-{%- for field in ['t', 'cid', 'uid', 'uip', 'pa', 'dl', 'dr', 'dt', 'sr', 'de', 'sd', 'ul', 'z', 'ti', 'qt'] -%}
+{%- for field in hit_key_params() + ['dl', 'dr', 'dt', 'sr', 'de', 'sd', 'ul'] -%}
     {%- do body_shape.update({field: text}) -%}
 {%- endfor -%}
 with source as (
@@ -43,11 +43,6 @@ fields as (
         log_timestamp,
         data,
         req_body_json::json as req_body,
-        lower(nullif(trim({{ record_field('body', 't') }}), '')) as hit_type,
-        lower(coalesce(nullif(trim({{ record_field('body', 'cid') }}), ''), client_id)) as client_id,
-        lower(coalesce(nullif(trim({{ record_field('body', 'uid') }}), ''), {{ record_field('record', 'context.user_id') }})) as user_id,
-        coalesce(nullif({{ record_field('body', 'uip') }}, ''), {{ record_field('record', 'context.user_ip') }}) as user_ip,
-        lower(nullif({{ record_field('body', 'pa') }}, '')) as product_action,
         lower(coalesce(
             nullif({{ record_field('body', 'dl') }}, ''),
             {{ record_field('record', 'request.headers.referer') }},
@@ -60,30 +55,14 @@ fields as (
         upper({{ record_field('body', 'de') }}) as document_encoding,
         lower({{ record_field('body', 'sd') }}) as screen_colors,
         upper({{ record_field('body', 'ul') }}) as user_language,
-        {{ record_field('body', 'z') }} as cache_buster,
-        nullif({{ record_field('body', 'ti') }}, '') as transaction_id,
-        -- GA's queue time: the hit happened qt ms before it was received, within the allowed maximum
-        least(greatest(coalesce(try_cast({{ record_field('body', 'qt') }} as bigint), 0), 0),
-              {{ var('max_queue_time_ms') }}) as queue_time_ms
+{{ hit_key_columns('body', '', 'record') }}
     from hits
-
-),
-
-checked as (
-
-    -- a hit has a type and a client: computed in place, else each filter would parse the record again
-    select *, {{ computed_in_place('hit_type is not null and client_id is not null') }} as is_hit
-    from fields
 
 ),
 
 final as (
 
-    select
-        * exclude (is_hit),
-        request_timestamp - to_milliseconds(queue_time_ms) as event_timestamp
-    from checked
-    where is_hit
+    {{ checked_hits('fields') }}
 
 )
 

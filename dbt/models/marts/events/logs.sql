@@ -5,7 +5,7 @@
     pre_hook="{{ stage_full_refresh_sessions() }}",
     post_hook="drop table if exists {{ full_refresh_sessions() }}",
 ) }}
--- depends_on: {{ ref('stg_raw__logs') }}
+-- depends_on: {{ ref('stg_raw__logs') }}, {{ ref('stg_raw__log_keys') }}
 {#
   EVENTS.LOGS: sessionized, enriched hits. A full refresh sessionizes every hit. An incremental run reads only
   the raw rows loaded since the last run and, for each client they touch, rebuilds the client's tail: its hits

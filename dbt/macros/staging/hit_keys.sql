@@ -1,0 +1,37 @@
+{#
+  The hit's fields that sessionizing needs, as columns, shared by stg_raw__logs and stg_raw__log_keys so that
+  both read them the same way. `body` is the record holding the hit's parameters and `body_path` their path
+  in it ('' when `body` is the parsed body itself); `record` is the parsed log record; `client_id` the raw
+  column's client. Ends with `queue_time_ms`, from which the caller computes the event time.
+#}
+{% macro hit_key_columns(body, body_path, record) -%}
+  {%- set param = body_path ~ ('.' if body_path else '') -%}
+        lower(nullif(trim({{ record_field(body, param ~ 't') }}), '')) as hit_type,
+        lower(coalesce(nullif(trim({{ record_field(body, param ~ 'cid') }}), ''), client_id)) as client_id,
+        lower(coalesce(nullif(trim({{ record_field(body, param ~ 'uid') }}), ''), {{ record_field(record, 'context.user_id') }})) as user_id,
+        coalesce(nullif({{ record_field(body, param ~ 'uip') }}, ''), {{ record_field(record, 'context.user_ip') }}) as user_ip,
+        lower(nullif({{ record_field(body, param ~ 'pa') }}, '')) as product_action,
+        {{ record_field(body, param ~ 'z') }} as cache_buster,
+        nullif({{ record_field(body, param ~ 'ti') }}, '') as transaction_id,
+        -- GA's queue time: the hit happened qt ms before it was received, within the allowed maximum
+        least(greatest(coalesce(try_cast({{ record_field(body, param ~ 'qt') }} as bigint), 0), 0),
+              {{ var('max_queue_time_ms') }}) as queue_time_ms
+{%- endmacro %}
+
+{# The body's parameters that hit_key_columns reads, as a json_record shape. #}
+{% macro hit_key_params() -%}
+  {{ return(['t', 'cid', 'uid', 'uip', 'pa', 'z', 'ti', 'qt']) }}
+{%- endmacro %}
+
+{# The hits of `fields` (with is_hit computed in place), their event time from the queue time. #}
+{% macro checked_hits(fields) -%}
+    select
+        * exclude (is_hit),
+        request_timestamp - to_milliseconds(queue_time_ms) as event_timestamp
+    from (
+        -- a hit has a type and a client: computed in place, else each filter would parse the record again
+        select *, {{ computed_in_place('hit_type is not null and client_id is not null') }} as is_hit
+        from {{ fields }}
+    ) checked
+    where is_hit
+{%- endmacro %}
