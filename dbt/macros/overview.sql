@@ -2,7 +2,7 @@
    sessions / users / clients with an event in the period; "new" those whose first event of that calendar
    day falls in the period; "sum_of_X" counts product-action rows, "X" distinct (session, product) pairs. #}
 {% macro overview(grain, logs, product_actions, purchases) -%}
-with logs as (
+with logs as {{ not_materialized() }} (
 
     select
         session_id, user_id, client_id, hit_type, event_timestamp,
