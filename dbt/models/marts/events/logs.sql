@@ -15,8 +15,9 @@
   hits: transactions all the way back, retries within `lookback_minutes` (a retry comes within GA's 4-hour
   queue time). The `client_tails` strategy deletes each client's rows from `rebuild_from` on, then inserts.
 
-  A full refresh stages every session in a table first (the pre-hook), then joins the hits to it: in one
-  statement, both did not fit DuckDB's memory limit at 36M hits.
+  A full refresh stages every session in a table first (the pre-hook, from stg_raw__log_keys, which parses
+  each record once), then joins the hits to it: in one statement, both did not fit DuckDB's memory limit at
+  36M hits.
 #}
 {% if is_incremental() %}
 
