@@ -35,3 +35,18 @@
     ) checked
     where is_hit
 {%- endmacro %}
+
+{# The rows of RAW.LOGS that the collector wrote: what both staging views read. #}
+{% macro collector_logs() -%}
+    select * from {{ source('raw', 'logs') }}
+    where service_id = 'api.collect'
+{%- endmacro %}
+
+{# A json_record shape of text fields. #}
+{% macro text_fields_shape(fields) -%}
+  {%- set shape = {} -%}
+  {%- for field in fields -%}
+    {%- do shape.update({field: 'VARCHAR'}) -%}
+  {%- endfor -%}
+  {{ return(shape) }}
+{%- endmacro %}

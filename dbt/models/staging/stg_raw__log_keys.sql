@@ -3,14 +3,9 @@
   body as part of it): stg_raw__logs parses the body a second time, to keep its text as well. A full refresh
   of EVENTS.LOGS stages its sessions from these.
 #}
-{%- set body_shape = {} -%}
-{%- for field in hit_key_params() -%}
-    {%- do body_shape.update({field: 'VARCHAR'}) -%}
-{%- endfor -%}
 with source as (
 
-    select * from {{ source('raw', 'logs') }}
-    where service_id = 'api.collect'
+    {{ collector_logs() }}
 
 ),
 
@@ -22,7 +17,7 @@ records as (
         request_timestamp,
         client_id,
         {{ json_record('data', {
-            'request': {'body': body_shape},
+            'request': {'body': text_fields_shape(hit_key_params())},
             'context': {'user_id': 'VARCHAR', 'user_ip': 'VARCHAR'},
         }) }} as record
     from source

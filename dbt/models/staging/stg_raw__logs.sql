@@ -1,13 +1,9 @@
 {# The hits of RAW.LOGS with their fields extracted: with stg_raw__log_keys, the only models that read the raw table. #}
 {%- set text = 'VARCHAR' -%}
-{%- set body_shape = {} -%}
-{%- for field in hit_key_params() + ['dl', 'dr', 'dt', 'sr', 'de', 'sd', 'ul'] -%}
-    {%- do body_shape.update({field: text}) -%}
-{%- endfor -%}
+{%- set body_shape = text_fields_shape(hit_key_params() + ['dl', 'dr', 'dt', 'sr', 'de', 'sd', 'ul']) -%}
 with source as (
 
-    select * from {{ source('raw', 'logs') }}
-    where service_id = 'api.collect'
+    {{ collector_logs() }}
 
 ),
 
