@@ -1,8 +1,10 @@
+{# What stg_raw__logs and stg_raw__log_keys share, so that both read the same hits the same way. #}
+
 {#
-  The hit's fields that sessionizing needs, as columns, shared by stg_raw__logs and stg_raw__log_keys so that
-  both read them the same way. `body` is the record holding the hit's parameters and `body_path` their path
-  in it ('' when `body` is the parsed body itself); `record` is the parsed log record; `client_id` the raw
-  column's client. Ends with `queue_time_ms`, from which the caller computes the event time.
+  The hit's fields that sessionizing needs, as columns. `body` is the record holding the hit's parameters and
+  `body_path` their path in it ('' when `body` is the parsed body itself); `record` is the parsed log record;
+  the input's raw `client_id` column is the client when the body names none. Ends with `queue_time_ms`, from
+  which `checked_hits` computes the event time.
 #}
 {% macro hit_key_columns(body, body_path, record) -%}
   {%- set param = body_path ~ ('.' if body_path else '') -%}
@@ -18,12 +20,12 @@
               {{ var('max_queue_time_ms') }}) as queue_time_ms
 {%- endmacro %}
 
-{# The body's parameters that hit_key_columns reads, as a json_record shape. #}
+{# The body's parameters that hit_key_columns reads (the fields of the body's json_record shape). #}
 {% macro hit_key_params() -%}
   {{ return(['t', 'cid', 'uid', 'uip', 'pa', 'z', 'ti', 'qt']) }}
 {%- endmacro %}
 
-{# The hits of `fields` (with is_hit computed in place), their event time from the queue time. #}
+{# The rows of `fields` that are hits (a type and a client), with their event time from the queue time. #}
 {% macro checked_hits(fields) -%}
     select
         * exclude (is_hit),
