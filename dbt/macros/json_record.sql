@@ -26,3 +26,12 @@
 {% macro snowflake__record_field(record, path, as_json) -%}
   {{ record }}:{{ path }}{% if not as_json %}::varchar{% endif %}
 {%- endmacro %}
+
+{# A json_record shape of text fields: {field: 'VARCHAR', …}. #}
+{% macro text_fields_shape(fields) -%}
+  {%- set shape = {} -%}
+  {%- for field in fields -%}
+    {%- do shape.update({field: 'VARCHAR'}) -%}
+  {%- endfor -%}
+  {{ return(shape) }}
+{%- endmacro %}

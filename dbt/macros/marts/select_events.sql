@@ -1,10 +1,9 @@
 {# EVENTS.EVENTS from a logs relation: EVENTS.LOGS, or EVENTS_LIVE.LOGS. #}
 {% macro select_events(logs) -%}
-{%- set text = 'VARCHAR' -%}
 with hits as (
 
     -- each body parsed once: a json_extract per field parses it once per field
-    select *, {{ json_record('req_body', {'ec': text, 'ea': text, 'el': text, 'ev': text}) }} as body
+    select *, {{ json_record('req_body', text_fields_shape(['ec', 'ea', 'el', 'ev'])) }} as body
     from {{ logs }}
     where hit_type = 'event'
 

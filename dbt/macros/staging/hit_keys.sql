@@ -43,12 +43,3 @@
     select * from {{ source('raw', 'logs') }}
     where service_id = 'api.collect'
 {%- endmacro %}
-
-{# A json_record shape of text fields. #}
-{% macro text_fields_shape(fields) -%}
-  {%- set shape = {} -%}
-  {%- for field in fields -%}
-    {%- do shape.update({field: 'VARCHAR'}) -%}
-  {%- endfor -%}
-  {{ return(shape) }}
-{%- endmacro %}
