@@ -39,11 +39,12 @@ keys as (
 
 retries as (
 
-    -- a retried hit (same client and z) counts once: the first received
+    -- a retried hit (same client and z) counts once: the first received (then by request id, then log id: the
+    -- order of `received_before`)
     select
         *,
         cache_buster is not null and (
-            row_number() over (partition by client_id, cache_buster order by request_timestamp, log_id) > 1
+            row_number() over (partition by client_id, cache_buster order by request_timestamp, request_id, log_id) > 1
             {% if earlier %}
             or exists (
                 select 1 from {{ earlier }} e
@@ -64,7 +65,7 @@ repeats as (
             product_action = 'purchase' and transaction_id is not null and (
                 row_number() over (
                     partition by client_id, transaction_id, product_action, is_retry
-                    order by request_timestamp, log_id
+                    order by request_timestamp, request_id, log_id
                 ) > 1
                 {% if earlier %}
                 or exists (
@@ -86,7 +87,7 @@ gaps as (
         client_id, log_id, event_timestamp, request_id, user_id, user_ip, is_dropped,
         coalesce(
             event_timestamp - lag(event_timestamp) over (
-                partition by client_id, is_dropped order by event_timestamp, log_id
+                partition by client_id, is_dropped order by event_timestamp, request_id
             ) >= to_minutes({{ var('session_gap_minutes') }}),
             true
         )::int as starts_session
@@ -99,7 +100,7 @@ numbered as (
     select
         *,
         sum(starts_session) over (
-            partition by client_id, is_dropped order by event_timestamp, log_id rows unbounded preceding
+            partition by client_id, is_dropped order by event_timestamp, request_id rows unbounded preceding
         ) as session_number
     from gaps
 
@@ -111,7 +112,8 @@ session_rows as (
         client_id,
         is_dropped,
         min(event_timestamp) as starts_at,
-        -- the session's first row (by time, then log id) is the one that starts it
+        -- the session's first row (by time, then request id: not by log id, which depends on the lake's object
+        -- keys, so that the same hits make the same sessions in any lake) is the one that starts it
         min(request_id) filter (where starts_session = 1) as first_request_id,
         -- no list for hits without a user: at 36M hits, lists of NULLs alone outgrew the memory limit
         coalesce(list_sort(list_distinct(list(user_id) filter (where user_id is not null))), []) as session_based_user_ids,

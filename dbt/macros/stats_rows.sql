@@ -1,17 +1,19 @@
 {#
-  What a STATS table reads from an EVENTS model. In an incremental run: only the days from the earliest
-  EVENTS.LOGS row rebuilt since the table was last built (a literal, so that old row groups are skipped); the
-  `delete+insert` on `timestamp` replaces those periods. Whole days, because the "new" counts are per calendar
-  day. With nothing rebuilt, nothing is read.
+  What a STATS table reads from an EVENTS model. In an incremental run: only the days from the earliest tail
+  rebuilt since the table was last built (`stats_since`: whole days, because the "new" counts are per calendar
+  day); its `periods_from` strategy replaces every period from then on. With no tail, nothing is read.
 #}
 {% macro stats_rows(relation) -%}
   {%- if is_incremental() -%}
-    {%- set since = incremental_literal(
-        "select date_trunc('day', min(event_timestamp)) from " ~ ref('logs')
-        ~ " where built_at > (select coalesce(max(created_at), cast('1970-01-01' as timestamp)) from " ~ this ~ ")",
-        otherwise="cast('9999-12-31' as timestamp)") -%}
-  (select * from {{ relation }} where event_timestamp >= {{ since }})
+  (select * from {{ relation }} where event_timestamp >= {{ stats_since() }})
   {%- else -%}
   {{ relation }}
   {%- endif -%}
+{%- endmacro %}
+
+{# The first day a STATS table recomputes in an incremental run (a literal; far in the future when none). #}
+{% macro stats_since() -%}
+  {{ incremental_literal(
+      "select date_trunc('day', min(rebuild_from)) from " ~ log_tails() ~ " tails",
+      otherwise="cast('9999-12-31' as timestamp)") }}
 {%- endmacro %}

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
-import { DEFAULT_HOME } from '../config/home.ts';
-import { positiveNumber } from './parse.ts';
+import { SETTINGS, type SettingName } from '../config/settings.ts';
+import { duckdbSize, positiveNumber } from './parse.ts';
 
 /** A mistake in how the command was called: reported in one line, exit code 2. */
 export class UsageError extends Error {
@@ -10,19 +10,34 @@ export class UsageError extends Error {
 /** `--home DIR` (env PDI_HOME): every command takes it. */
 export function homeOption(): Option {
   return new Option('--home <dir>', 'home folder: lake in DIR/lake, warehouse in DIR/warehouse.duckdb')
-    .env('PDI_HOME')
-    .default(DEFAULT_HOME);
+    .env(SETTINGS.home.env)
+    .default(SETTINGS.home.default);
+}
+
+/**
+ * A flag for a setting of SETTINGS. It has no default of its own: the command resolves flag, else
+ * environment, else default (`settingText`, `resolveCollectorConfig`), so that the environment can win.
+ */
+export function settingOption(flags: string, name: SettingName, defaultText?: string): Option {
+  const { env, doc } = SETTINGS[name];
+  return new Option(flags, `${doc} (env ${env}, default ${defaultText ?? SETTINGS[name].default})`);
 }
 
 /** The flags of the commands that run the whole embedded stack (`up`, `demo`). */
-export function stackOptions(transformEverySeconds: number): Option[] {
+export function stackOptions(transformEverySeconds: number, logLevel: string): Option[] {
   return [
     homeOption(),
-    new Option('--host <address>', 'address to listen on').default('127.0.0.1'),
-    new Option('--port <port>', 'port to listen on').default('8080'),
-    new Option('--log-level <level>', 'fatal, error, warn, info, debug or trace (logs are JSON on stderr)'),
+    settingOption('--host <address>', 'host'),
+    settingOption('--port <port>', 'port'),
+    settingOption('--log-level <level>', 'logLevel', logLevel),
+    memoryLimitOption(),
     new Option('--transform-every <seconds>', 'seconds between two dbt builds')
       .default(transformEverySeconds)
       .argParser(positiveNumber),
   ];
+}
+
+/** `--memory-limit SIZE` (env PDI_MEMORY_LIMIT): every command that opens the warehouse or runs dbt. */
+export function memoryLimitOption(): Option {
+  return settingOption('--memory-limit <size>', 'memoryLimit').argParser(duckdbSize);
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { isDuckdbSize } from '../config/settings.ts';
 
 /** Flag value parsers: a wrong value is a usage error (exit 2) that names the value. */
 export function positiveInteger(text: string): number {
@@ -25,4 +26,10 @@ export function httpUrl(text: string): string {
     // reported below
   }
   throw new InvalidArgumentError(`"${text}" is not an http(s) URL`);
+}
+
+export function duckdbSize(text: string): string {
+  if (!isDuckdbSize(text))
+    throw new InvalidArgumentError(`"${text}" is not a size such as 2.5GB, 800MB or 4GiB`);
+  return text;
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { SETTINGS } from '../config/settings.ts';
 import { backfillCommand } from './commands/backfill.ts';
 import { collectCommand } from './commands/collect.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -16,7 +17,12 @@ export function buildProgram(): Command {
     .description('paas-data-ingestion: collect clickstream hits into a replayable lake and warehouse')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`pdi: ${text.replace(/^error: /, '')}`) })
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    // `--memory-limit` reaches every DuckDB of the command through the environment: its own and dbt's
+    .hook('preAction', (_program, command) => {
+      const { memoryLimit } = command.opts<{ memoryLimit?: string }>();
+      if (memoryLimit !== undefined) process.env[SETTINGS.memoryLimit.env] = memoryLimit;
+    });
 
   for (const command of [
     demoCommand(),

@@ -1,50 +1,10 @@
 import { z } from 'zod';
-import { DEFAULT_HOME, type HomeLayout, homeLayout } from './home.ts';
+import { type HomeLayout, homeLayout } from './home.ts';
+import { SETTINGS } from './settings.ts';
 
-/**
- * Every setting of the collector, its environment variable and its default.
- * Flags win over the environment; everything is validated once, at start.
- */
-export const COLLECTOR_SETTINGS = {
-  home: {
-    env: 'PDI_HOME',
-    default: DEFAULT_HOME,
-    doc: 'home folder: the lake is HOME/lake, the log HOME/wal',
-  },
-  host: { env: 'PDI_HOST', default: '127.0.0.1', doc: 'address to listen on' },
-  port: { env: 'PDI_PORT', default: '8080', doc: 'port to listen on (0 picks a free one)' },
-  bufferBytes: {
-    env: 'PDI_BUFFER_BYTES',
-    default: String(10 * 1024 * 1024),
-    doc: 'roll a lake object after this many bytes of NDJSON',
-  },
-  bufferSeconds: {
-    env: 'PDI_BUFFER_SECONDS',
-    default: '60',
-    doc: 'roll a lake object after this many seconds',
-  },
-  durability: {
-    env: 'PDI_DURABILITY',
-    default: 'fsync',
-    doc: "'fsync': acknowledge after fdatasync (survives power loss); 'write': after write(2) (survives a crash of the process)",
-  },
-  maxPendingBytes: {
-    env: 'PDI_MAX_PENDING_BYTES',
-    default: String(64 * 1024 * 1024),
-    doc: 'bytes waiting for the log before answering 503',
-  },
-  anonymizeIp: {
-    env: 'PDI_ANONYMIZE_IP',
-    default: 'false',
-    doc: 'drop the last IPv4 octet / the last 80 bits of IPv6',
-  },
-  divertBots: {
-    env: 'PDI_DIVERT_BOTS',
-    default: 'false',
-    doc: "divert hits of known bots to stream_errors/ with reason 'bot'",
-  },
-  logLevel: { env: 'PDI_LOG_LEVEL', default: 'info', doc: 'fatal, error, warn, info, debug or trace' },
-} as const;
+/** The collector's settings (see SETTINGS): validated once, at start. */
+const { memoryLimit: _memoryLimit, ...collectorSettings } = SETTINGS;
+export const COLLECTOR_SETTINGS = collectorSettings;
 
 export type CollectorSettingName = keyof typeof COLLECTOR_SETTINGS;
 

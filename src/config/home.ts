@@ -1,7 +1,5 @@
 import path from 'node:path';
 
-export const DEFAULT_HOME = './.pdi';
-
 /** Where each part keeps its files inside a home folder (`--home DIR`, `PDI_HOME`). */
 export interface HomeLayout {
   home: string;

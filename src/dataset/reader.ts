@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, type FileHandle, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
@@ -107,28 +107,95 @@ export interface LineRange {
 
 /**
  * Cuts a file into about `parts` ranges of whole lines, of similar sizes, with their first line numbers
- * (counted in one pass over the file), so that several readers can share it.
+ * (counted in one pass over the file), so that several readers can share it. A range starts on a row whose
+ * session and time both differ from the row before it: identical rows (same session, same time) never
+ * straddle two ranges, so that each reader numbers them as a reader of the whole file would.
  */
 export async function splitLines(file: string, parts: number): Promise<LineRange[]> {
   const size = (await stat(file)).size;
-  const wanted = Array.from({ length: parts - 1 }, (_, i) => Math.floor(((i + 1) * size) / parts));
-  const ranges: LineRange[] = [{ start: 0, end: size, firstLine: 1 }];
+  const starts = [0];
+  const handle = await open(file);
+  try {
+    for (let i = 1; i < parts; i++) {
+      const wanted = Math.max(Math.floor((i * size) / parts), (starts.at(-1) as number) + 1);
+      const start = await rowBoundaryFrom(handle, wanted);
+      if (start < size && start > (starts.at(-1) as number)) starts.push(start);
+    }
+  } finally {
+    await handle.close();
+  }
+  const firstLines = await lineNumbersAt(file, starts);
+  return starts.map((start, i) => ({
+    start,
+    end: starts[i + 1] ?? size,
+    firstLine: firstLines[i] as number,
+  }));
+}
+
+/** The first line starting at or after byte `from` whose row's session and time differ from the row before. */
+async function rowBoundaryFrom(handle: FileHandle, from: number): Promise<number> {
+  let previous: { session: string; time: string } | null = null;
+  let partial = true;
+  // from the byte before: when it ends a line, the "line" it closes is empty and the next starts at `from`
+  for await (const line of linesFrom(handle, from - 1)) {
+    if (partial) {
+      partial = false;
+      continue;
+    }
+    if (line.text.trim() === '') continue;
+    const [session = '', , , , time = ''] = line.text.split(',', 5);
+    if (previous && session !== previous.session && time !== previous.time) return line.start;
+    previous = { session, time };
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+/** The lines of a file from byte `from` on, with the byte each starts at (latin1: a byte per character). */
+async function* linesFrom(handle: FileHandle, from: number): AsyncGenerator<{ start: number; text: string }> {
+  const block = Buffer.alloc(1 << 16);
+  let pending = '';
+  let pendingStart = from;
+  let position = from;
+  for (;;) {
+    const { bytesRead } = await handle.read(block, 0, block.length, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    const text = pending + block.toString('latin1', 0, bytesRead);
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      yield { start: pendingStart + start, text: text.slice(start, end) };
+      start = end + 1;
+    }
+    pending = text.slice(start);
+    pendingStart += start;
+  }
+  if (pending !== '') yield { start: pendingStart, text: pending };
+}
+
+/** The line number (from 1) of each of `offsets` (line starts, ascending), in one pass over the file. */
+async function lineNumbersAt(file: string, offsets: number[]): Promise<number[]> {
+  const numbers: number[] = [];
   let offset = 0;
   let newlines = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) {
-      newlines++;
-      const lineStart = offset + at + 1;
-      // the first line that starts at or after the next wanted cut begins a new range
-      if (wanted.length > 0 && lineStart >= (wanted[0] as number) && lineStart < size) {
-        while (wanted.length > 0 && lineStart >= (wanted[0] as number)) wanted.shift();
-        (ranges.at(-1) as LineRange).end = lineStart;
-        ranges.push({ start: lineStart, end: size, firstLine: newlines + 1 });
-      }
+    while (numbers.length < offsets.length && (offsets[numbers.length] as number) <= offset) {
+      numbers.push(newlines + 1);
+    }
+    if (numbers.length === offsets.length) break;
+    // count the newlines of this chunk before the next offset, offset by offset
+    let at = 0;
+    while (at < chunk.length) {
+      const next = offsets[numbers.length];
+      const stop = next === undefined ? chunk.length : Math.min(chunk.length, next - offset);
+      for (let nl = chunk.indexOf(10, at); nl >= 0 && nl < stop; nl = chunk.indexOf(10, nl + 1)) newlines++;
+      at = stop;
+      if (next !== undefined && offset + at === next) numbers.push(newlines + 1);
+      if (numbers.length === offsets.length) break;
     }
     offset += chunk.length;
   }
-  return ranges;
+  while (numbers.length < offsets.length) numbers.push(newlines + 1);
+  return numbers;
 }
 
 function timestampOf(file: string, line: number, text: string): number {

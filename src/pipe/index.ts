@@ -7,5 +7,5 @@ export {
   objectHourMs,
   replayLake,
 } from './pipe.ts';
-export { LOG_ID_NAMESPACE, uuid5MacroSql } from './schema.ts';
+export { LOG_ID_NAMESPACE } from './schema.ts';
 export { parseUserAgent, USER_AGENT_COLUMNS } from './user-agents.ts';

@@ -1,3 +1,5 @@
+import { LOG_ID_NAMESPACE } from './schema.ts';
+
 /**
  * Lines of lake objects -> RAW.LOGS rows (spec §2), in SQL so that DuckDB does the work. The lines are in
  * the temp table `batch_lines (filename, line)`, each object's lines in order; `parsed` holds what each
@@ -47,7 +49,7 @@ insert into RAW.LOGS
 select
   SERVICE_ID, REQUEST_ID, REQUEST_TIMESTAMP, RESPONSE_ID, RESPONSE_TIMESTAMP, CLIENT_ID,
   l.line as DATA,
-  RAW.UUID5(key || ':' || n) as LOG_ID,
+  RAW.UUID_V5('${LOG_ID_NAMESPACE}', key || ':' || n) as LOG_ID,
   key as LOG_FILENAME,
   n as LOG_FILE_ROW_NUMBER,
   cast($loaded_at as timestamp) as LOG_TIMESTAMP

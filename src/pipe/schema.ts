@@ -3,6 +3,21 @@
 /** LOG_ID = UUID v5 of `<key>:<row>` in this namespace: the same object always yields the same ids. */
 export const LOG_ID_NAMESPACE = 'da69e958-fee3-428b-9dc3-e7586429fcfc';
 
+/**
+ * RAW.UUID_V5(namespace, name): UUID v5 (RFC 4122) of a name in a namespace (both text), lower-case, as
+ * Python's uuid.uuid5 and Snowflake's UUID_STRING(namespace, name) give it: SHA-1 of the namespace's 16
+ * bytes and the name's UTF-8 bytes, then the version (5) and variant (10xx) bits. DuckDB has no uuid5: this
+ * macro is the one SQL definition, used by the pipe for LOG_IDs and by dbt's `uuid5` on DuckDB.
+ */
+const UUID_V5_MACRO_SQL = `
+create or replace macro RAW.UUID_V5_OF_SHA1(hex) as (
+  substr(hex, 1, 8) || '-' || substr(hex, 9, 4) || '-5' || substr(hex, 14, 3) || '-'
+  || substr('89ab89ab89ab89ab', strpos('0123456789abcdef', substr(hex, 17, 1)), 1) || substr(hex, 18, 3)
+  || '-' || substr(hex, 21, 12)
+);
+create or replace macro RAW.UUID_V5(namespace, name) as
+  RAW.UUID_V5_OF_SHA1(sha1(from_hex(replace(namespace, '-', '')) || encode(name)));`;
+
 export const RAW_SCHEMA_SQL = `
 create schema if not exists RAW;
 -- DATA is the line as it came, already checked to be JSON by the parse: VARCHAR rather than DuckDB's JSON
@@ -49,19 +64,5 @@ create table if not exists RAW.USER_AGENT_LOOKUP (
   ENGINE_NAME varchar,
   ENGINE_VERSION varchar
 );
-${uuid5MacroSql('RAW.UUID5', LOG_ID_NAMESPACE)}
+${UUID_V5_MACRO_SQL}
 `;
-
-/**
- * UUID v5 as DuckDB macros over sha1 (DuckDB has no uuid5): SHA-1 of the namespace's 16 bytes and the
- * name's UTF-8 bytes, then the version (5) and variant (10xx) bits, lower-case hex.
- */
-export function uuid5MacroSql(name: string, namespace: string): string {
-  const ns = namespace.replace(/-/g, '');
-  return `create or replace macro ${name}_FROM_SHA1(hex) as (
-  substr(hex, 1, 8) || '-' || substr(hex, 9, 4) || '-5' || substr(hex, 14, 3) || '-'
-  || substr('89ab89ab89ab89ab', strpos('0123456789abcdef', substr(hex, 17, 1)), 1) || substr(hex, 18, 3)
-  || '-' || substr(hex, 21, 12)
-);
-create or replace macro ${name}(value) as ${name}_FROM_SHA1(sha1(from_hex('${ns}') || encode(value)));`;
-}

@@ -3,6 +3,7 @@ import { readBrowsing, readSkuCatalog } from '../dataset/reader.ts';
 import { hourFolder, publishLakeObject } from '../stream/lake-objects.ts';
 import { BackfillSerializer } from './backfill-record.ts';
 import { type SessionDevice, sessionDevice } from './hit-mapping.ts';
+import { RowIdentifier } from './row-identity.ts';
 
 /** One share of a backfill: the rows of `range` of the browsing file (all of them without one). */
 export interface BackfillPart {
@@ -63,6 +64,7 @@ export async function backfillPart(
     inFlight.add(tracked);
   };
 
+  const identifier = new RowIdentifier();
   let device: SessionDevice | undefined;
   let deviceSession: string | undefined;
   // hour folders by hour number: formatting a date for every row costs more than the rest of the key
@@ -73,7 +75,7 @@ export async function backfillPart(
       deviceSession = event.sessionIdHash;
       device = sessionDevice(deviceSession);
     }
-    const { text, timeMs } = serializer.line(event, device);
+    const { text, timeMs } = serializer.line(event, identifier.identify(event), device);
     const hour = Math.floor(timeMs / HOUR_MS);
     let folder = folders.get(hour);
     if (folder === undefined) {

@@ -6,6 +6,7 @@ import { generateDataset } from '../dataset/generator.ts';
 import { locateDataset, readBrowsing, readSkuCatalog } from '../dataset/reader.ts';
 import { BackfillSerializer, backfillRecord } from './backfill-record.ts';
 import { sessionDevice } from './hit-mapping.ts';
+import { RowIdentifier } from './row-identity.ts';
 
 let dir: string;
 
@@ -25,11 +26,13 @@ describe('BackfillSerializer', () => {
     const shiftMs = 123_456_789;
     const serializer = new BackfillSerializer(catalog, shiftMs);
     const actions = new Set<string | null>();
+    const identifier = new RowIdentifier();
     let rows = 0;
     for await (const event of readBrowsing(files.browsing)) {
       const device = sessionDevice(event.sessionIdHash);
-      const record = backfillRecord(event, catalog, shiftMs, device);
-      const { text, timeMs } = serializer.line(event, device);
+      const identity = identifier.identify(event);
+      const record = backfillRecord(event, identity, catalog, shiftMs, device);
+      const { text, timeMs } = serializer.line(event, identity, device);
       expect(text).toBe(JSON.stringify(record));
       expect(timeMs).toBe(record.request.timestamp);
       actions.add(event.productAction);

@@ -2,7 +2,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { PIXEL_HEADERS } from '../collector/pixel.ts';
 import { buildStreamRecord, type HitParams, type StreamRecord } from '../contract/index.ts';
 import type { BrowsingEvent, SkuContent } from '../dataset/format.ts';
-import { hitForEvent, rowId, type SessionDevice, sessionDevice } from './hit-mapping.ts';
+import { hitForEvent, type SessionDevice, sessionDevice } from './hit-mapping.ts';
+import type { RowIdentity } from './row-identity.ts';
 
 /** `request.hostname` of backfilled records: tells them from hits that came over HTTP. */
 export const BACKFILL_HOSTNAME = 'backfill';
@@ -14,11 +15,12 @@ export const BACKFILL_HOSTNAME = 'backfill';
  */
 export function backfillRecord(
   event: BrowsingEvent,
+  identity: RowIdentity,
   catalog: ReadonlyMap<string, SkuContent>,
   shiftMs: number,
   device: SessionDevice = sessionDevice(event.sessionIdHash),
 ): StreamRecord {
-  const { hit, id, timeMs } = backfillHit(event, catalog, shiftMs, device);
+  const { hit, id, timeMs } = backfillHit(event, identity, catalog, shiftMs, device);
   return recordOf(hit, id, timeMs, device.ua);
 }
 
@@ -36,8 +38,8 @@ export class BackfillSerializer {
   ) {}
 
   /** The record's JSON text (no newline) and its request time. */
-  line(event: BrowsingEvent, device: SessionDevice): { text: string; timeMs: number } {
-    const { hit, id, timeMs } = backfillHit(event, this.catalog, this.shiftMs, device);
+  line(event: BrowsingEvent, identity: RowIdentity, device: SessionDevice): { text: string; timeMs: number } {
+    const { hit, id, timeMs } = backfillHit(event, identity, this.catalog, this.shiftMs, device);
     const values: Record<Slot, string> = {
       id: `"${id}"`,
       time: String(timeMs),
@@ -71,14 +73,14 @@ type Slot = 'id' | 'time' | 'dl' | 'cid' | 'body';
 
 function backfillHit(
   event: BrowsingEvent,
+  identity: RowIdentity,
   catalog: ReadonlyMap<string, SkuContent>,
   shiftMs: number,
   device: SessionDevice,
 ): { hit: HitParams; id: string; timeMs: number } {
   const timeMs = event.timestampMs + shiftMs;
-  const z = rowId(event);
-  const hit = hitForEvent(event, catalog, timeMs, device, z);
-  const id = uuidv7({ msecs: timeMs, random: Buffer.from(z.replace(/-/g, ''), 'hex') });
+  const hit = hitForEvent(event, identity, catalog, timeMs, device);
+  const id = uuidv7({ msecs: timeMs, random: Buffer.from(identity.z.replace(/-/g, ''), 'hex') });
   return { hit, id, timeMs };
 }
 

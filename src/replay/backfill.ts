@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { SETTINGS } from '../config/settings.ts';
 import { type DatasetFiles, type LineRange, splitLines } from '../dataset/reader.ts';
 import { lakeTmpDir } from '../stream/lake-objects.ts';
 import { type BackfillPart, backfillPart, type PartSummary } from './backfill-part.ts';
@@ -55,7 +56,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillSummar
     tmpName: `backfill-${runId}-${index}`,
     shiftMs,
     limit: options.limit,
-    maxObjectBytes: options.maxObjectBytes ?? 10 * 1024 * 1024,
+    maxObjectBytes: options.maxObjectBytes ?? Number(SETTINGS.bufferBytes.default),
   });
 
   const workers =

@@ -2,16 +2,16 @@ import { createHash } from 'node:crypto';
 import type { HitParams } from '../contract/types.ts';
 import { uuidV5 } from '../contract/uuid.ts';
 import type { BrowsingEvent, SkuContent } from '../dataset/format.ts';
+import { type RowIdentity, transactionIdOf } from './row-identity.ts';
 
 /**
  * A dataset row as the GA hit a shop's page would have sent (spec §4), deterministic: the same row
- * always gives the same hit, whether pumped over HTTP or backfilled into the lake, in any run.
+ * always gives the same hit, whether pumped over HTTP or backfilled into the lake, in any run (its ids
+ * come from `row-identity.ts`).
  */
 
 /** RFC 4122's DNS namespace: the original pumper's client ids are uuid5(DNS, session_id_hash). */
 const DNS_NAMESPACE = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
-/** Our own namespace for the ids the original drew at random (z, ti). */
-const REPLAY_NAMESPACE = 'b8f3c1e2-5d0a-4c47-9a59-2f1e6c4d7a10';
 
 export const SITE_URL = 'http://www.jacopotagliabue.it/';
 
@@ -56,25 +56,17 @@ export function sessionDevice(sessionIdHash: string): SessionDevice {
   };
 }
 
-/** The id of a row, stable across runs: the hit's `z`, and the base of its transaction id. */
-export function rowId(event: Pick<BrowsingEvent, 'sessionIdHash' | 'line'>): string {
-  return uuidV5(`${event.sessionIdHash}:${event.line}`, REPLAY_NAMESPACE);
-}
-
-export function transactionId(event: Pick<BrowsingEvent, 'sessionIdHash' | 'line'>): string {
-  return uuidV5(`ti:${event.sessionIdHash}:${event.line}`, REPLAY_NAMESPACE);
-}
-
 /**
- * The hit for one dataset row. `hitTimeMs` is the `tm` the page would have stamped (the send time in
- * the `now` clock, the shifted dataset time in `replay`).
+ * The hit for one dataset row, whose ids (`z`, `ti`) come from its identity (`RowIdentifier`).
+ * `hitTimeMs` is the `tm` the page would have stamped (the send time in the `now` clock, the shifted
+ * dataset time in `replay`).
  */
 export function hitForEvent(
   event: BrowsingEvent,
+  identity: RowIdentity,
   catalog: ReadonlyMap<string, SkuContent>,
   hitTimeMs: number,
   device: SessionDevice = sessionDevice(event.sessionIdHash),
-  z: string = rowId(event),
 ): HitParams {
   const hit: HitParams = {
     v: '1',
@@ -83,7 +75,7 @@ export function hitForEvent(
     t: event.productAction === null ? 'pageview' : 'event',
     dl: `${SITE_URL}?page=${event.hashedUrl}`,
     tm: String(hitTimeMs),
-    z,
+    z: identity.z,
     sr: device.sr,
     ul: device.ul,
     ua: device.ua,
@@ -101,7 +93,7 @@ export function hitForEvent(
   if (product?.categoryHash) hit.pr1ca = product.categoryHash;
   if (event.productAction !== 'detail') hit.pr1qt = '1';
   if (event.productAction === 'purchase') {
-    hit.ti = transactionId(event);
+    hit.ti = transactionIdOf(identity);
     if (product?.priceBucket) hit.tr = product.priceBucket;
   }
   return hit;

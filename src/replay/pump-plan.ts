@@ -2,6 +2,7 @@ import type { HitParams } from '../contract/types.ts';
 import type { BrowsingEvent, SkuContent } from '../dataset/format.ts';
 import { readBrowsing } from '../dataset/reader.ts';
 import { encodeHit, hitForEvent } from './hit-mapping.ts';
+import { RowIdentifier } from './row-identity.ts';
 
 /** GA's limits for one /batch request. */
 const BATCH_HITS = 20;
@@ -71,6 +72,7 @@ export async function* planSends(options: PlanOptions): AsyncGenerator<PlannedSe
   let index = 0;
   let pending: PlannedSend | null = null;
   let pendingBytes = 0;
+  const identifier = new RowIdentifier();
 
   const due = (event: BrowsingEvent, hitIndex: number) => {
     const paced = options.rate ? options.startMs + (hitIndex * 1000) / options.rate : options.startMs;
@@ -85,7 +87,7 @@ export async function* planSends(options: PlanOptions): AsyncGenerator<PlannedSe
     if (options.limit !== null && index >= options.limit) break;
     const eventTimeMs = options.clock === 'replay' ? Math.round(event.timestampMs + shift) : null;
     // `tm` is the send time in the `now` clock: set at send; here a placeholder the sender overwrites
-    const params = hitForEvent(event, options.catalog, eventTimeMs ?? 0);
+    const params = hitForEvent(event, identifier.identify(event), options.catalog, eventTimeMs ?? 0);
     const hit: PlannedHit = { params, eventTimeMs };
     const dueMs = due(event, index++);
 

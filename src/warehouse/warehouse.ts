@@ -2,6 +2,7 @@ import { access, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { isDuckdbSize, SETTINGS, settingText } from '../config/settings.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -103,10 +104,11 @@ export class Warehouse {
 
 async function connect(path: string, options: OpenOptions) {
   const deadline = Date.now() + (options.waitMs ?? 30_000);
+  const memory = memoryLimit();
   for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
     try {
       const instance = await DuckDBInstance.create(path, {
-        memory_limit: memoryLimit(),
+        memory_limit: memory,
         // a new file in the newest storage format: the older default cannot zstd-compress RAW.LOGS.DATA (7x smaller)
         storage_compatibility_version: 'latest',
         ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
@@ -129,14 +131,19 @@ async function connect(path: string, options: OpenOptions) {
 }
 
 /**
- * What DuckDB may hold in memory before it spills to disk: PDI_MEMORY_LIMIT (a DuckDB size such as 2.5GB),
- * the same for the runtime and for dbt (dbt/profiles.yml), so that a large load or transform stays in bounds.
+ * What DuckDB may hold in memory before it spills to disk (`--memory-limit`, PDI_MEMORY_LIMIT: a DuckDB size
+ * such as 2.5GB), the same for the runtime and for dbt (runDbt passes it on), so that a large load or
+ * transform stays in bounds.
  */
 export function memoryLimit(): string {
-  return process.env.PDI_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT;
+  const value = settingText('memoryLimit');
+  if (!isDuckdbSize(value)) {
+    throw new WarehouseError(
+      `${SETTINGS.memoryLimit.env}="${value}" is not a size DuckDB understands (e.g. 2.5GB, 800MB, 4GiB)`,
+    );
+  }
+  return value;
 }
-
-const DEFAULT_MEMORY_LIMIT = '2.5GB';
 
 function lockHolder(message: string): string {
   return /PID (\d+)/.exec(message)?.[0] ?? 'another process holds its lock';

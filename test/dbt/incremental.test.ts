@@ -1,8 +1,11 @@
 /**
- * The incremental models as a property: a stream of hits, with late hits (GA's queue time `qt`), retries
- * (the same `z` again) and transactions sent twice, split in arrival order into K load batches, loaded and
- * transformed after each batch, gives every EVENTS and STATS table row for row as a full refresh of it all;
- * and before the last run, the live views already show what that run will make.
+ * The incremental models as a property: a stream of hits, with late hits (GA's queue time `qt`, up to its cap),
+ * retries (the same `z` again: minutes later, days later, or saying they happened before the original) and
+ * transactions sent twice, cut into lake objects, some delivered twice and
+ * some hits repeated in another object; the objects loaded in any order (a random permutation, newest first:
+ * history older than everything already loaded), in any grouping, transformed after each group, give every
+ * EVENTS and STATS table row for row as a full refresh of it all, and STATS what an independent count of the
+ * hits gives; before the last run, the live views already show what that run will make.
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -44,6 +47,9 @@ interface Hit {
 }
 
 const MINUTE = 60_000;
+/** dbt_project.yml's max_queue_time_ms and session_gap_minutes. */
+const MAX_QUEUE_MS = 4 * 60 * MINUTE;
+const SESSION_GAP_MS = 30 * MINUTE;
 
 /**
  * The backfilled records made messier, then put in arrival order: a tenth of the hits arrive late (up to
@@ -62,13 +68,23 @@ function messUp(records: Hit[], seed: number): Hit[] {
   const out: Hit[] = [];
   for (const hit of records) {
     if (random.chance(0.1)) {
-      const qt = 1 + random.int(180 * MINUTE);
+      // up to GA's 4-hour cap (max_queue_time_ms), and a few beyond it, which count as the cap
+      const qt = 1 + random.int(random.chance(0.9) ? MAX_QUEUE_MS : 2 * MAX_QUEUE_MS);
       hit.request.timestamp += qt;
       hit.response.timestamp += qt;
       hit.request.body.qt = String(qt);
     }
     out.push(hit);
     if (random.chance(0.03)) out.push(resent(hit, 1000 + random.int(10 * MINUTE)));
+    // a retry whose queue time grew more than its delay: received after the original, yet it says it happened
+    // earlier (often in another session, or alone in its hour)
+    if (random.chance(0.02)) {
+      const afterMs = 30 * MINUTE + random.int(3 * 60 * MINUTE);
+      const qt = Number(hit.request.body.qt ?? 0) + afterMs + 1 + random.int(60 * MINUTE);
+      out.push(resent(hit, afterMs, { ...hit.request.body, qt: String(qt) }));
+    }
+    // the same hit sent again a day or two later (a part of a dataset replayed twice)
+    if (random.chance(0.01)) out.push(resent(hit, 24 * 60 * MINUTE + random.int(24 * 60 * MINUTE)));
     if (hit.request.body.pa === 'purchase' && random.chance(0.5)) {
       out.push(resent(hit, MINUTE + random.int(24 * 60 * MINUTE), { ...hit.request.body, z: randomUUID() }));
     }
@@ -76,23 +92,124 @@ function messUp(records: Hit[], seed: number): Hit[] {
   return out.sort((a, b) => a.request.timestamp - b.request.timestamp);
 }
 
-/** Random cut points: K contiguous batches of the arrival order, none empty. */
-function split<T>(items: T[], batches: number, seed: number): T[][] {
+interface LakeObject {
+  name: string;
+  hits: Hit[];
+}
+
+/**
+ * The hits in arrival order cut into `count` objects at random points; then two objects delivered twice
+ * (Firehose and S3 deliver at least once) and an object repeating a few hits of others.
+ */
+function lakeObjects(items: Hit[], count: number, seed: number): LakeObject[] {
   const random = seededRandom(seed);
   const cuts = new Set<number>();
-  while (cuts.size < batches - 1) cuts.add(1 + random.int(items.length - 1));
+  while (cuts.size < count - 1) cuts.add(1 + random.int(items.length - 1));
+  const bounds = [0, ...[...cuts].sort((a, b) => a - b), items.length];
+  const objects = bounds.slice(1).map((end, i) => ({ name: `part-${i}`, hits: items.slice(bounds[i], end) }));
+  for (const i of [random.int(count), random.int(count)]) {
+    objects.push({ name: `part-${i}-again-${objects.length}`, hits: (objects[i] as LakeObject).hits });
+  }
+  const repeated = Array.from({ length: 20 }, () => random.pick(items));
+  objects.push({
+    name: 'repeated-hits',
+    hits: repeated.sort((a, b) => a.request.timestamp - b.request.timestamp),
+  });
+  return objects;
+}
+
+function shuffled<T>(items: T[], seed: number): T[] {
+  const random = seededRandom(seed);
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+/** K contiguous groups of items, cut at random points, none empty. */
+function grouped<T>(items: T[], groups: number, seed: number): T[][] {
+  const random = seededRandom(seed);
+  const cuts = new Set<number>();
+  while (cuts.size < groups - 1) cuts.add(1 + random.int(items.length - 1));
   const bounds = [0, ...[...cuts].sort((a, b) => a - b), items.length];
   return bounds.slice(1).map((end, i) => items.slice(bounds[i], end));
 }
 
-/** One lake object per batch, in the folder of its first hit's arrival hour, as the stream would. */
-async function addBatch(home: string, batch: Hit[], name: string): Promise<void> {
-  const key = `${hourFolder('stream_data', (batch[0] as Hit).request.timestamp)}/${name}.gz`;
+/** One lake object, in the folder of its first hit's arrival hour, as the stream would. */
+async function addObject(home: string, object: LakeObject): Promise<void> {
+  const key = `${hourFolder('stream_data', (object.hits[0] as Hit).request.timestamp)}/${object.name}.gz`;
   await publishLakeObject(
     path.join(home, 'lake'),
     key,
-    batch.map((hit) => `${JSON.stringify(hit)}\n`).join(''),
+    object.hits.map((hit) => `${JSON.stringify(hit)}\n`).join(''),
   );
+}
+
+/**
+ * What STATS.OVERVIEW_1D should say, counted here from the hits: the first received of each (client, z),
+ * then the first purchase of each (client, transaction); event time = received − qt (capped); sessions by
+ * a 30-minute gap per client.
+ */
+interface DayCounts {
+  pageviews: number;
+  product_details: number;
+  transactions: number;
+  sessions: number;
+  clients: number;
+}
+
+function expectedStats(items: Hit[]): { kept: number; days: Map<string, DayCounts> } {
+  const byArrival = [...items].sort((a, b) => a.request.timestamp - b.request.timestamp);
+  const seen = new Set<string>();
+  const kept: { cid: string; t: string; pa?: string; at: number }[] = [];
+  for (const hit of byArrival) {
+    const { cid, z, pa, ti, t, qt } = hit.request.body;
+    if (seen.has(`z ${cid} ${z}`)) continue;
+    seen.add(`z ${cid} ${z}`);
+    if (pa === 'purchase' && ti) {
+      if (seen.has(`ti ${cid} ${ti}`)) continue;
+      seen.add(`ti ${cid} ${ti}`);
+    }
+    const queued = Math.min(Math.max(Number(qt ?? 0), 0), MAX_QUEUE_MS);
+    kept.push({ cid: cid as string, t: t as string, pa, at: hit.request.timestamp - queued });
+  }
+  const days = new Map<string, DayCounts>();
+  const day = (at: number) => {
+    const key = new Date(at).toISOString().slice(0, 10);
+    let counts = days.get(key);
+    if (!counts) {
+      counts = { pageviews: 0, product_details: 0, transactions: 0, sessions: 0, clients: 0 };
+      days.set(key, counts);
+    }
+    return counts;
+  };
+  const byClient = new Map<string, number[]>();
+  for (const hit of kept) {
+    if (hit.t === 'pageview') day(hit.at).pageviews++;
+    if (hit.pa === 'detail') day(hit.at).product_details++;
+    if (hit.pa === 'purchase') day(hit.at).transactions++;
+    byClient.set(hit.cid, [...(byClient.get(hit.cid) ?? []), hit.at]);
+  }
+  for (const times of byClient.values()) {
+    times.sort((a, b) => a - b);
+    const clientDays = new Set<string>();
+    let sessionDays = new Set<string>();
+    times.forEach((at, i) => {
+      if (i > 0 && at - (times[i - 1] as number) >= SESSION_GAP_MS) {
+        for (const d of sessionDays) (days.get(d) as DayCounts).sessions++;
+        sessionDays = new Set();
+      }
+      const key = new Date(at).toISOString().slice(0, 10);
+      day(at);
+      sessionDays.add(key);
+      clientDays.add(key);
+    });
+    for (const d of sessionDays) (days.get(d) as DayCounts).sessions++;
+    for (const d of clientDays) (days.get(d) as DayCounts).clients++;
+  }
+  return { kept: kept.length, days };
 }
 
 /** Queries the warehouse file directly (read-only): many snapshots, without a process each. */
@@ -142,6 +259,7 @@ function expectSameRows(actual: string[], expected: string[], label: string) {
 }
 
 let hits: Hit[];
+let objects: LakeObject[];
 
 beforeAll(async () => {
   const datasetDir = await tempHome('pdi-incremental-data-');
@@ -154,61 +272,69 @@ beforeAll(async () => {
     records.push(record as Hit);
   }
   hits = messUp(records, 5);
+  objects = lakeObjects(hits, 12, 6);
 }, 300_000);
 
+/** Every hit of every object, as delivered (duplicates included). */
+const delivered = () => objects.flatMap((object) => object.hits);
+
 describe('incremental runs', () => {
-  it('start from messy data: late hits, retries and transactions sent twice', async () => {
+  it('start from messy data: late hits, retries, transactions sent twice, objects delivered twice', async () => {
     const full = await tempHome('pdi-incremental-full-');
-    await addBatch(full, hits, 'all');
+    for (const object of objects) await addObject(full, object);
     await load(full);
     await transform(full, true);
     const late = hits.filter((hit) => hit.request.body.qt !== undefined).length;
     const z = hits.map((hit) => hit.request.body.z);
     expect(late).toBeGreaterThan(hits.length / 20);
+    expect(hits.some((hit) => Number(hit.request.body.qt) > MAX_QUEUE_MS)).toBe(true);
     expect(new Set(z).size).toBeLessThan(z.length);
-    // independently: the first of each (client, z), then the first purchase of each (client, transaction)
-    const seen = new Set<string>();
-    let kept = 0;
-    for (const hit of hits) {
-      const { cid, z, pa, ti } = hit.request.body;
-      if (seen.has(`z ${cid} ${z}`)) continue;
-      seen.add(`z ${cid} ${z}`);
-      if (pa === 'purchase' && ti) {
-        if (seen.has(`ti ${cid} ${ti}`)) continue;
-        seen.add(`ti ${cid} ${ti}`);
-      }
-      kept++;
-    }
+
+    const expected = expectedStats(delivered());
     const [counts] = await sql(
       full,
       'select (select count(*) from RAW.LOGS) as raw, (select count(*) from EVENTS.LOGS) as logs',
     );
-    expect(Number(counts?.raw)).toBe(hits.length);
-    expect(Number(counts?.logs)).toBe(kept);
-    expect(kept).toBeLessThan(hits.length);
-  }, 60_000);
+    expect(Number(counts?.raw)).toBe(delivered().length);
+    expect(Number(counts?.logs)).toBe(expected.kept);
+    expect(expected.kept).toBeLessThan(hits.length);
+    // STATS.OVERVIEW_1D against the independent count, day by day
+    const rows = await sql(
+      full,
+      `select strftime(timestamp, '%Y-%m-%d') as day, pageviews, sum_of_product_details as product_details,
+              transactions, count_active_sessions as sessions, count_active_clients as clients
+       from STATS.OVERVIEW_1D order by 1`,
+    );
+    const actual = Object.fromEntries(
+      rows.map(({ day, ...counts }) => [
+        day,
+        Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])),
+      ]),
+    );
+    expect(actual).toEqual(Object.fromEntries([...expected.days.entries()].sort()));
+  }, 120_000);
 
-  const splits: [string, number, number][] = [
-    ['1 batch', 1, 1],
-    ['3 batches', 3, 2],
-    ['7 batches', 7, 3],
-    ['5 batches cut at random', 5, 4],
-    ['4 batches cut at random', 4, 5],
+  const orders: [string, (all: LakeObject[]) => LakeObject[], number][] = [
+    ['in arrival order, in 1 group', (all) => all, 1],
+    ['in arrival order, in 3 groups', (all) => all, 3],
+    ['newest first (history older than everything loaded), in 4 groups', (all) => [...all].reverse(), 4],
+    ['in a random order, in 5 groups', (all) => shuffled(all, 7), 5],
+    ['in another random order, in 6 groups', (all) => shuffled(all, 8), 6],
   ];
-  for (const [name, batches, seed] of splits) {
-    const what = batches > 1 ? ', and live views before the last run' : '';
-    it(`give the same tables as a full refresh, in ${name}${what}`, async () => {
+  for (const [name, order, groupCount] of orders) {
+    const what = groupCount > 1 ? ', and live views before the last run' : '';
+    it(`give the same tables as a full refresh, objects loaded ${name}${what}`, async () => {
       const home = await tempHome('pdi-incremental-');
-      const parts = split(hits, batches, seed);
-      for (const [i, part] of parts.entries()) {
-        await addBatch(home, part, `batch-${i}`);
+      const groups = grouped(order(objects), groupCount, groupCount);
+      for (const [i, group] of groups.entries()) {
+        for (const object of group) await addObject(home, object);
         await load(home);
-        if (i < parts.length - 1) await transform(home);
+        if (i < groups.length - 1) await transform(home);
       }
-      // the last batch loaded but not transformed: the live views already show what the run will make
-      // (with one batch there was no run before: the views have nothing to read yet)
+      // the last group loaded but not transformed: the live views already show what the run will make
+      // (with one group there was no run before: the views have nothing to read yet)
       const live = new Map<string, string[]>();
-      if (batches > 1) {
+      if (groupCount > 1) {
         for (const [view, table] of LIVE) live.set(view, await snapshot(home, view, table));
       }
       await transform(home);

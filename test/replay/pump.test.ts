@@ -6,20 +6,28 @@ import type { StreamRecord } from '../../src/contract/index.ts';
 import type { BrowsingEvent, SkuContent } from '../../src/dataset/format.ts';
 import { generateDataset } from '../../src/dataset/generator.ts';
 import { locateDataset, readBrowsing, readSkuCatalog } from '../../src/dataset/reader.ts';
-import { rowId, SITE_URL, sessionDevice, transactionId } from '../../src/replay/hit-mapping.ts';
+import { SITE_URL, sessionDevice } from '../../src/replay/hit-mapping.ts';
 import { Pumper } from '../../src/replay/pumper.ts';
+import { RowIdentifier, type RowIdentity, transactionIdOf } from '../../src/replay/row-identity.ts';
 import { readLakeRecords } from '../../src/stream/index.ts';
 import { runPdi, startCollectorProcess, tempHome } from '../support/pdi.ts';
 
 let datasetDir: string;
 let rows: BrowsingEvent[];
+/** Each row's identity, as a reader of the whole file gives it. */
+const identities = new Map<BrowsingEvent, RowIdentity>();
+const rowId = (row: BrowsingEvent) => (identities.get(row) as RowIdentity).z;
 let catalog: Map<string, SkuContent>;
 
 beforeAll(async () => {
   datasetDir = await tempHome('pdi-pump-data-');
   await generateDataset({ outDir: datasetDir, sessions: 150, seed: 5 });
   rows = [];
-  for await (const row of readBrowsing(path.join(datasetDir, 'browsing_train.csv'))) rows.push(row);
+  const identifier = new RowIdentifier();
+  for await (const row of readBrowsing(path.join(datasetDir, 'browsing_train.csv'))) {
+    rows.push(row);
+    identities.set(row, identifier.identify(row));
+  }
   catalog = await readSkuCatalog(path.join(datasetDir, 'sku_to_content.csv'));
 });
 
@@ -46,7 +54,7 @@ function expectMapping(row: BrowsingEvent, body: Record<string, unknown>) {
   expect(body.pr1pr).toBe(product?.priceBucket ?? undefined);
   expect(body.pr1ca).toBe(product?.categoryHash ?? undefined);
   if (row.productAction === 'purchase') {
-    expect(body.ti).toBe(transactionId(row));
+    expect(body.ti).toBe(transactionIdOf(identities.get(row) as RowIdentity));
     expect(body.tr).toBe(product?.priceBucket ?? undefined);
   }
 }

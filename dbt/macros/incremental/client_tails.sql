@@ -1,20 +1,31 @@
 {#
-  The `client_tails` incremental strategy: the new rows carry `rebuild_from`, the time from which their
-  client's rows are rebuilt. Each such client's rows from that time on are deleted, then the new rows
-  inserted (without `rebuild_from`, which the table does not have). Rows before it are kept as they are.
+  The `client_tails` incremental strategy: each tail's client (see `log_tails`) has its rows deleted from the
+  tail's `rebuild_from` on, then the new rows are inserted. Rows before it are kept as they are. The tails, not
+  the new rows, say what to delete: a client whose rebuilt tail has no row left loses its old ones too.
 #}
 {% macro get_incremental_client_tails_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
-    {%- set source = arg_dict['temp_relation'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     delete from {{ target }}
     where exists (
         select 1
-        from (select client_id, min(rebuild_from) as rebuild_from from {{ source }} group by client_id) tails
+        from {{ log_tails() }} tails
         where tails.client_id = {{ target }}.client_id and {{ target }}.event_timestamp >= tails.rebuild_from
     );
     insert into {{ target }} ({{ columns }})
-    select {{ columns }} from {{ source }}
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}
+
+{#
+  The `periods_from` incremental strategy of the STATS tables: every period from `stats_since()` on is deleted
+  (those whose rows all vanished too), then the periods recomputed from there are inserted.
+#}
+{% macro get_incremental_periods_from_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ target }} where timestamp >= {{ stats_since() }};
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
 
 {#

@@ -1,5 +1,5 @@
 {# The columns of EVENTS.LOGS from sessionized hits: shared by EVENTS.LOGS and EVENTS_LIVE.LOGS_STAGED. #}
-{% macro select_logs(sessionized, rebuild_from=false) -%}
+{% macro select_logs(sessionized) -%}
 select
         event_timestamp,
         request_timestamp,
@@ -27,8 +27,5 @@ select
         log_timestamp,
         now()::timestamp as built_at,
         now()::timestamp as created_at
-        {%- if rebuild_from %},
-        rebuild_from
-        {%- endif %}
 from {{ sessionized }}
 {%- endmacro %}

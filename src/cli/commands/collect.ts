@@ -1,13 +1,7 @@
-import { Command, Option } from 'commander';
-import { COLLECTOR_SETTINGS, resolveCollectorConfig } from '../../config/collector-config.ts';
-import { homeOption } from '../options.ts';
+import { Command } from 'commander';
+import { resolveCollectorConfig } from '../../config/collector-config.ts';
+import { homeOption, settingOption as setting } from '../options.ts';
 import { untilSignal } from '../signals.ts';
-
-/** A flag for a collector setting; its default and environment variable come from the config. */
-function setting(flags: string, name: keyof typeof COLLECTOR_SETTINGS): Option {
-  const { env, doc } = COLLECTOR_SETTINGS[name];
-  return new Option(flags, `${doc} (env ${env}, default ${COLLECTOR_SETTINGS[name].default})`);
-}
 
 export function collectCommand(): Command {
   return new Command('collect')

@@ -6,13 +6,15 @@ import { untilSignal } from '../signals.ts';
 
 /** Objects show up within seconds in the demo, instead of Firehose's 60 s. */
 const DEMO_BUFFER_SECONDS = '5';
+/** The demo prints what happens itself: only warnings from the logs. */
+const DEMO_LOG_LEVEL = 'warn';
 
 export function demoCommand(): Command {
   const command = new Command('demo').description(
     'the embedded stack with traffic: a demo dataset (generated if none is given) pumped into the stack ' +
       'of `up` (lake, warehouse, dbt, dashboard; Ctrl-C stops cleanly)',
   );
-  for (const option of stackOptions(60)) command.addOption(option);
+  for (const option of stackOptions(60, DEMO_LOG_LEVEL)) command.addOption(option);
   return command
     .option('--dataset <dir>', 'a dataset folder (Coveo layout) instead of the generated one')
     .addOption(
@@ -26,8 +28,8 @@ export function demoCommand(): Command {
     .action(
       async (flags: {
         home: string;
-        host: string;
-        port: string;
+        host?: string;
+        port?: string;
         dataset?: string;
         sessions: number;
         rate: number;
@@ -39,7 +41,7 @@ export function demoCommand(): Command {
         const { createLogger } = await import('../../runtime/log.ts');
         const config = resolveCollectorConfig(flags, process.env, {
           bufferSeconds: DEMO_BUFFER_SECONDS,
-          logLevel: 'warn',
+          logLevel: DEMO_LOG_LEVEL,
         });
         const say = (line: string) => process.stdout.write(`${line}\n`);
         const demo = await startDemo({

@@ -1,19 +1,22 @@
-import { access } from 'node:fs/promises';
 import { Command } from 'commander';
 import { homeLayout } from '../../config/home.ts';
-import { homeOption } from '../options.ts';
+import { homeOption, memoryLimitOption } from '../options.ts';
 
 export function transformCommand(): Command {
   return new Command('transform')
     .description('dbt build (models and tests) on the warehouse: EVENTS, STATS; exit non-zero when one fails')
     .addOption(homeOption())
+    .addOption(memoryLimitOption())
     .option('--full-refresh', 'rebuild the incremental models from scratch', false)
     .action(async (flags: { home: string; fullRefresh: boolean }) => {
       const { runDbt } = await import('../../warehouse/dbt/index.ts');
+      const { Warehouse } = await import('../../warehouse/index.ts');
+      const { ensureRawSchema } = await import('../../pipe/index.ts');
       const { warehousePath } = homeLayout(flags.home);
-      await access(warehousePath).catch(() => {
-        throw new Error(`no warehouse at ${warehousePath}: run \`./pdi load\` first`);
-      });
+      // the models read RAW's macros (RAW.UUID_V5): a warehouse made by an older version may lack them
+      // (opening also says clearly when there is no warehouse yet)
+      const warehouse = await Warehouse.open(warehousePath);
+      await ensureRawSchema(warehouse).finally(() => warehouse.close());
       const result = await runDbt(['build', ...(flags.fullRefresh ? ['--full-refresh'] : [])], {
         warehousePath,
         onOutput: (text) => process.stdout.write(text),

@@ -1,13 +1,17 @@
 import { Command, Option } from 'commander';
 import { resolveCollectorConfig } from '../../config/collector-config.ts';
-import { stackOptions } from '../options.ts';
+import { SETTINGS } from '../../config/settings.ts';
+import { settingOption, stackOptions } from '../options.ts';
 import { positiveNumber } from '../parse.ts';
 import { untilSignal } from '../signals.ts';
 
+/** Hits reach the warehouse within seconds, instead of Firehose's 60 s. */
+const UP_BUFFER_SECONDS = '10';
+
 interface UpFlags {
   home: string;
-  host: string;
-  port: string;
+  host?: string;
+  port?: string;
   loadEvery: number;
   transformEvery: number;
 }
@@ -16,9 +20,9 @@ export function upCommand(): Command {
   const command = new Command('up').description(
     'the embedded stack for real traffic: collector + dashboard on one port, the pipe and a dbt scheduler',
   );
-  for (const option of stackOptions(120)) command.addOption(option);
+  for (const option of stackOptions(120, SETTINGS.logLevel.default)) command.addOption(option);
   return command
-    .option('--buffer-seconds <seconds>', 'roll a lake object after this many seconds (default 10 here)')
+    .addOption(settingOption('--buffer-seconds <seconds>', 'bufferSeconds', UP_BUFFER_SECONDS))
     .addOption(
       new Option('--load-every <seconds>', 'seconds between two loads of the lake')
         .default(5)
@@ -28,7 +32,7 @@ export function upCommand(): Command {
       const stopSignal = untilSignal();
       const { startStack } = await import('../../runtime/stack.ts');
       const { createLogger } = await import('../../runtime/log.ts');
-      const config = resolveCollectorConfig(flags, process.env, { bufferSeconds: '10' });
+      const config = resolveCollectorConfig(flags, process.env, { bufferSeconds: UP_BUFFER_SECONDS });
       const stack = await startStack({
         config,
         log: createLogger(config.logLevel),

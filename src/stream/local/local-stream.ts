@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { SETTINGS } from '../../config/settings.ts';
 import { lakeTmpDir, publishLakeObject } from '../lake-objects.ts';
 import { type StreamSink, StreamUnavailableError } from '../types.ts';
 import { newSegmentName, objectKeyOf, parseSegmentName, type SegmentName } from './segment-name.ts';
@@ -31,13 +32,13 @@ export interface LocalStreamOptions {
   prefix: 'stream_data' | 'stream_errors';
   /** The write-ahead log's folder, outside the lake. */
   walDir: string;
-  /** Roll an object after this many bytes of NDJSON (default 10 MiB, as Firehose). */
+  /** Roll an object after this many bytes of NDJSON (default: SETTINGS.bufferBytes, as Firehose). */
   maxObjectBytes?: number;
-  /** Roll an object this long after its first record (default 60 s, as Firehose). */
+  /** Roll an object this long after its first record (default: SETTINGS.bufferSeconds, as Firehose). */
   maxObjectAgeMs?: number;
   /** 'fsync' (default): a put resolves after fdatasync; 'write': after write(2). */
   durability?: Durability;
-  /** Bytes waiting for the log beyond which puts are refused at once (default 64 MiB). */
+  /** Bytes waiting for the log beyond which puts are refused at once (default: SETTINGS.maxPendingBytes). */
   maxPendingBytes?: number;
   /** Used in object names (default 'pdi-collect'). */
   streamName?: string;
@@ -98,9 +99,9 @@ export class LocalStream<T = unknown> implements StreamSink<T> {
     private readonly options: LocalStreamOptions,
     private readonly unlock: () => Promise<void>,
   ) {
-    this.maxObjectBytes = options.maxObjectBytes ?? 10 * 1024 * 1024;
-    this.maxObjectAgeMs = options.maxObjectAgeMs ?? 60_000;
-    this.maxPendingBytes = options.maxPendingBytes ?? 64 * 1024 * 1024;
+    this.maxObjectBytes = options.maxObjectBytes ?? Number(SETTINGS.bufferBytes.default);
+    this.maxObjectAgeMs = options.maxObjectAgeMs ?? 1000 * Number(SETTINGS.bufferSeconds.default);
+    this.maxPendingBytes = options.maxPendingBytes ?? Number(SETTINGS.maxPendingBytes.default);
     this.streamName = options.streamName ?? 'pdi-collect';
     this.now = options.now ?? Date.now;
     this.io = options.io ?? realIo;

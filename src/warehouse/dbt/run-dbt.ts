@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { SETTINGS } from '../../config/settings.ts';
+import { memoryLimit } from '../warehouse.ts';
 import { ensurePythonEnv, PROJECT_ROOT } from './python-env.ts';
 
 export interface DbtRun {
@@ -33,6 +35,7 @@ export async function runDbt(
         DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
         DBT_VERSION_CHECK: 'false',
         PDI_WAREHOUSE_PATH: options.warehousePath,
+        [SETTINGS.memoryLimit.env]: memoryLimit(),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,2 +1,3 @@
-{{ config(alias='PAGEVIEWS', unique_key='client_id', incremental_strategy='client_tails') }}
-{{ with_rebuild_from(select_pageviews(rebuilt_logs())) }}
+{{ config(alias='PAGEVIEWS', unique_key='client_id', incremental_strategy='client_tails', post_hook="{{ record_tails_consumed() }}") }}
+-- depends_on: {{ ref('int_log_tails') }}
+{{ select_pageviews(tail_rows(ref('logs'))) }}

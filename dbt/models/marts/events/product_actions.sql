@@ -1,3 +1,4 @@
-{{ config(alias='PRODUCT_ACTIONS', unique_key='client_id', incremental_strategy='client_tails') }}
+{{ config(alias='PRODUCT_ACTIONS', unique_key='client_id', incremental_strategy='client_tails', post_hook="{{ record_tails_consumed() }}") }}
+-- depends_on: {{ ref('int_log_tails') }}
 {# One row per product (pr<N>…) of a hit with a product action. #}
-{{ with_rebuild_from(select_product_actions(rebuilt_logs())) }}
+{{ select_product_actions(tail_rows(ref('logs'))) }}

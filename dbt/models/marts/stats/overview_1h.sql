@@ -1,2 +1,3 @@
-{{ config(alias='OVERVIEW_1H', materialized='incremental', unique_key='timestamp', incremental_strategy='delete+insert') }}
+{{ config(alias='OVERVIEW_1H', materialized='incremental', incremental_strategy='periods_from', post_hook="{{ record_tails_consumed() }}") }}
+-- depends_on: {{ ref('int_log_tails') }}
 {{ overview('hour', stats_rows(ref('logs')), stats_rows(ref('product_actions')), stats_rows(ref('purchases'))) }}

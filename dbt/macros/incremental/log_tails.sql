@@ -1,0 +1,71 @@
+{#
+  The tails of EVENTS.LOGS (see int_log_tails): which clients' rows each incremental model rebuilds, and from
+  when. EVENTS.LOGS rebuilds the tails of this run; the models built from it rebuild every tail made since they
+  last did (`tails_consumed`), so that a model that missed a run catches up on the next.
+#}
+
+{# The tails this model rebuilds: one row per client, with the time its rows are rebuilt from. #}
+{% macro log_tails() -%}
+  {%- set tails = ref('int_log_tails') -%}
+  {%- if config.get('rebuilds_this_run_tails', false) -%}
+  (select client_id, rebuild_from from {{ tails }} where built_at = {{ run_started() }})
+  {%- else -%}
+  (select client_id, min(rebuild_from) as rebuild_from
+   from {{ tails }}
+   where built_at > (
+       select coalesce(max(tails_built_at), cast('1970-01-01' as timestamp))
+       from {{ tails_consumed(tails) }}
+       where model = '{{ this.schema }}.{{ this.identifier }}'
+   )
+   group by client_id)
+  {%- endif -%}
+{%- endmacro %}
+
+{# The rows of `logs` (EVENTS.LOGS) in this model's tails; in a full refresh, all of them. #}
+{% macro tail_rows(logs) -%}
+  {%- if is_incremental() -%}
+  {%- set oldest = incremental_literal("select min(rebuild_from) from " ~ log_tails() ~ " tails") -%}
+  (select l.*
+   from {{ logs }} l
+   join {{ log_tails() }} tails on tails.client_id = l.client_id
+   -- a literal bound as well: it lets the warehouse skip old row groups
+   where l.event_timestamp >= tails.rebuild_from and l.event_timestamp >= {{ oldest }})
+  {%- else -%}
+  {{ logs }}
+  {%- endif -%}
+{%- endmacro %}
+
+{# Which tails each model has rebuilt: the `built_at` of the last run it rebuilt them in (a table beside `tails`). #}
+{% macro tails_consumed(tails) -%}
+  {{ return(tails.incorporate(path={'identifier': tails.identifier ~ '_consumed'})) }}
+{%- endmacro %}
+
+{# A post-hook of each model that rebuilds tails since it last did: they are rebuilt (in a full refresh too). #}
+{% macro record_tails_consumed() -%}
+  {%- set consumed = tails_consumed(ref('int_log_tails')) -%}
+  delete from {{ consumed }} where model = '{{ this.schema }}.{{ this.identifier }}';
+  insert into {{ consumed }} (model, tails_built_at) values ('{{ this.schema }}.{{ this.identifier }}', {{ run_started() }})
+{%- endmacro %}
+
+{# When this dbt invocation started, as a timestamp literal (UTC): the `built_at` of the tails it makes. #}
+{% macro run_started() -%}
+  cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+{%- endmacro %}
+
+{#
+  The relation of a model as the last run left it, or none: for a model that must read another's previous state
+  and runs before it (a ref would be a cycle).
+#}
+{% macro previous_build(model_name) -%}
+  {%- if not execute -%}{{ return(none) }}{%- endif -%}
+  {%- set node = graph.nodes['model.' ~ project_name ~ '.' ~ model_name] -%}
+  {{ return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) }}
+{%- endmacro %}
+
+{# Whether hit `a` was received before hit `b`: the order in which sessionizing keeps the first of duplicates. #}
+{% macro received_before(a, b) -%}
+  ({{ a }}.request_timestamp < {{ b }}.request_timestamp
+   or ({{ a }}.request_timestamp = {{ b }}.request_timestamp and {{ a }}.request_id < {{ b }}.request_id)
+   or ({{ a }}.request_timestamp = {{ b }}.request_timestamp and {{ a }}.request_id = {{ b }}.request_id
+       and {{ a }}.log_id < {{ b }}.log_id))
+{%- endmacro %}

@@ -1,0 +1,107 @@
+/**
+ * Every command takes its settings from a flag, else the environment, else the default (src/config/settings.ts),
+ * checked as a user would see it: through the executable.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { generateDataset } from '../src/dataset/generator.ts';
+import { PDI, runPdi, tempHome } from './support/pdi.ts';
+
+/** A port free right now on the loopback. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts `./pdi args…`, returns the URL of the first stdout line that names one, then stops it (SIGINT). */
+async function urlOf(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const child = spawn(PDI, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        const url = /http:\/\/[\d.]+:\d+/.exec(stdout)?.[0];
+        if (url) resolve(url);
+      });
+      child.once('exit', (code) =>
+        reject(new Error(`exited ${code} before printing a URL:\n${stdout}\n${stderr}`)),
+      );
+    });
+  } finally {
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(0);
+  }
+}
+
+const STACK_ARGS = {
+  collect: [],
+  up: ['--transform-every', '600'],
+  demo: ['--sessions', '5', '--rate', '1', '--transform-every', '600'],
+} as const;
+
+describe('settings: a flag wins over the environment, which wins over the default', () => {
+  for (const command of ['collect', 'up', 'demo'] as const) {
+    it(`${command}: --host and --port over PDI_HOST and PDI_PORT over 127.0.0.1:8080`, async () => {
+      const [fromEnv, fromFlag] = [await freePort(), await freePort()];
+      const args = [command, ...STACK_ARGS[command]];
+      const env = { PDI_HOST: '127.0.0.2', PDI_PORT: String(fromEnv) };
+      expect(await urlOf([...args, '--home', await tempHome()], env)).toBe(`http://127.0.0.2:${fromEnv}`);
+      expect(
+        await urlOf(
+          [...args, '--home', await tempHome(), '--host', '127.0.0.3', '--port', String(fromFlag)],
+          env,
+        ),
+      ).toBe(`http://127.0.0.3:${fromFlag}`);
+      // the default host; the default port may be taken on a developer's machine: port 0 by flag
+      expect(await urlOf([...args, '--home', await tempHome(), '--port', '0'])).toMatch(
+        /^http:\/\/127\.0\.0\.1:\d+$/,
+      );
+    }, 120_000);
+  }
+
+  it('load, replay, transform and sql: --memory-limit over PDI_MEMORY_LIMIT over 2.5GB; --home over PDI_HOME', async () => {
+    const home = await tempHome('pdi-settings-');
+    const dataset = await tempHome('pdi-settings-data-');
+    await generateDataset({ outDir: dataset, sessions: 20, seed: 3 });
+    expect((await runPdi(['backfill', '--dataset', dataset], { PDI_HOME: home })).code).toBe(0);
+
+    const broken = { PDI_MEMORY_LIMIT: 'lots' };
+    for (const [command, ...rest] of [['load'], ['replay'], ['transform'], ['sql', 'select 1']] as const) {
+      const refused = await runPdi([command, '--home', home, ...rest], broken);
+      expect(refused.code, `${command}: ${refused.stderr}`).toBe(1);
+      expect(refused.stderr).toContain('PDI_MEMORY_LIMIT="lots" is not a size');
+      // the flag wins: dbt too gets it (it would refuse "lots")
+      const given = await runPdi([command, '--home', home, '--memory-limit', '1GB', ...rest], broken);
+      expect(given.code, `${command}: ${given.stderr}${given.stdout.slice(-2000)}`).toBe(0);
+    }
+    const limit = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const result = await runPdi(
+        ['sql', '--json', ...args, "select current_setting('memory_limit') as m"],
+        env,
+      );
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout)[0].m;
+    };
+    expect(await limit(['--home', home])).toBe('2.3 GiB');
+    expect(await limit(['--home', home], { PDI_MEMORY_LIMIT: '700MB' })).toBe('667.5 MiB');
+    expect(await limit(['--home', home, '--memory-limit', '1GB'], { PDI_MEMORY_LIMIT: '700MB' })).toBe(
+      '953.6 MiB',
+    );
+
+    // the home: PDI_HOME when no flag, the flag over it
+    const count = async (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      runPdi(['sql', '--json', ...args, 'select count(*) as n from EVENTS.LOGS'], env);
+    expect(JSON.parse((await count([], { PDI_HOME: home })).stdout)[0].n).not.toBe('0');
+    const elsewhere = await count(['--home', await tempHome()], { PDI_HOME: home });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toContain('no warehouse at');
+  }, 300_000);
+});
