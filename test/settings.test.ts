@@ -3,6 +3,7 @@
  * checked as a user would see it: through the executable.
  */
 import { spawn } from 'node:child_process';
+import { statfsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../src/dataset/generator.ts';
@@ -67,7 +68,7 @@ describe('settings: a flag wins over the environment, which wins over the defaul
     }, 120_000);
   }
 
-  it('load, replay, transform and sql: --memory-limit over PDI_MEMORY_LIMIT over 2.5GB; --home over PDI_HOME', async () => {
+  it('load, replay, transform and sql: --memory-limit, --max-temp-size over their variables over 2.5GB, half the free disk; --home over PDI_HOME', async () => {
     const home = await tempHome('pdi-settings-');
     const dataset = await tempHome('pdi-settings-data-');
     await generateDataset({ outDir: dataset, sessions: 20, seed: 3 });
@@ -94,6 +95,23 @@ describe('settings: a flag wins over the environment, which wins over the defaul
     expect(await limit(['--home', home], { PDI_MEMORY_LIMIT: '700MB' })).toBe('667.5 MiB');
     expect(await limit(['--home', home, '--memory-limit', '1GB'], { PDI_MEMORY_LIMIT: '700MB' })).toBe(
       '953.6 MiB',
+    );
+    const spill = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const result = await runPdi(
+        ['sql', '--json', ...args, "select current_setting('max_temp_directory_size') as m"],
+        env,
+      );
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout)[0].m;
+    };
+    // half the free disk by default (other tests write to the same disk meanwhile: within a few percent)
+    const free = statfsSync(home);
+    const halfFree = (free.bavail * free.bsize) / 2 / 2 ** 30;
+    const byDefault = Number.parseFloat(await spill(['--home', home]));
+    expect(Math.abs(byDefault - halfFree) / halfFree).toBeLessThan(0.05);
+    expect(await spill(['--home', home], { PDI_MAX_TEMP_SIZE: '3GB' })).toBe('2.7 GiB');
+    expect(await spill(['--home', home, '--max-temp-size', '2GB'], { PDI_MAX_TEMP_SIZE: '3GB' })).toBe(
+      '1.8 GiB',
     );
 
     // the home: PDI_HOME when no flag, the flag over it

@@ -4,6 +4,7 @@
   day); its `periods_from` strategy replaces every period from then on. With no tail, nothing is read.
 #}
 {% macro stats_rows(relation) -%}
+  {{- check_no_missed_full_refresh() -}}
   {%- if is_incremental() -%}
   (select * from {{ relation }} where event_timestamp >= {{ stats_since() }})
   {%- else -%}

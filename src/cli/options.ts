@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { SETTINGS, type SettingName } from '../config/settings.ts';
-import { duckdbSize, positiveNumber } from './parse.ts';
+import { duckdbSize, positiveNumber, sizeOrPercentage } from './parse.ts';
 
 /** A mistake in how the command was called: reported in one line, exit code 2. */
 export class UsageError extends Error {
@@ -30,14 +30,25 @@ export function stackOptions(transformEverySeconds: number, logLevel: string): O
     settingOption('--host <address>', 'host'),
     settingOption('--port <port>', 'port'),
     settingOption('--log-level <level>', 'logLevel', logLevel),
-    memoryLimitOption(),
+    ...warehouseOptions(),
     new Option('--transform-every <seconds>', 'seconds between two dbt builds')
       .default(transformEverySeconds)
       .argParser(positiveNumber),
   ];
 }
 
-/** `--memory-limit SIZE` (env PDI_MEMORY_LIMIT): every command that opens the warehouse or runs dbt. */
+/**
+ * `--memory-limit SIZE` and `--max-temp-size SIZE|N%` (env PDI_MEMORY_LIMIT, PDI_MAX_TEMP_SIZE): every command
+ * that opens the warehouse or runs dbt. They reach DuckDB through the environment (see program.ts).
+ */
+export function warehouseOptions(): Option[] {
+  return [memoryLimitOption(), maxTempSizeOption()];
+}
+
 export function memoryLimitOption(): Option {
   return settingOption('--memory-limit <size>', 'memoryLimit').argParser(duckdbSize);
+}
+
+export function maxTempSizeOption(): Option {
+  return settingOption('--max-temp-size <size>', 'maxTempSize').argParser(sizeOrPercentage);
 }

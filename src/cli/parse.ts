@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { isDuckdbSize } from '../config/settings.ts';
+import { isDuckdbSize, isPercentage } from '../config/settings.ts';
 
 /** Flag value parsers: a wrong value is a usage error (exit 2) that names the value. */
 export function positiveInteger(text: string): number {
@@ -31,5 +31,14 @@ export function httpUrl(text: string): string {
 export function duckdbSize(text: string): string {
   if (!isDuckdbSize(text))
     throw new InvalidArgumentError(`"${text}" is not a size such as 2.5GB, 800MB or 4GiB`);
+  return text;
+}
+
+export function sizeOrPercentage(text: string): string {
+  if (!isDuckdbSize(text) && !isPercentage(text)) {
+    throw new InvalidArgumentError(
+      `"${text}" is neither a size such as 20GB nor a share of the free disk such as 50%`,
+    );
+  }
   return text;
 }

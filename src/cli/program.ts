@@ -18,10 +18,12 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`pdi: ${text.replace(/^error: /, '')}`) })
     .showHelpAfterError('(add --help for usage)')
-    // `--memory-limit` reaches every DuckDB of the command through the environment: its own and dbt's
+    // `--memory-limit` and `--max-temp-size` reach every DuckDB of the command through the environment:
+    // its own and dbt's
     .hook('preAction', (_program, command) => {
-      const { memoryLimit } = command.opts<{ memoryLimit?: string }>();
+      const { memoryLimit, maxTempSize } = command.opts<{ memoryLimit?: string; maxTempSize?: string }>();
       if (memoryLimit !== undefined) process.env[SETTINGS.memoryLimit.env] = memoryLimit;
+      if (maxTempSize !== undefined) process.env[SETTINGS.maxTempSize.env] = maxTempSize;
     });
 
   for (const command of [

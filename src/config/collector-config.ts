@@ -3,7 +3,7 @@ import { type HomeLayout, homeLayout } from './home.ts';
 import { SETTINGS } from './settings.ts';
 
 /** The collector's settings (see SETTINGS): validated once, at start. */
-const { memoryLimit: _memoryLimit, ...collectorSettings } = SETTINGS;
+const { memoryLimit: _memoryLimit, maxTempSize: _maxTempSize, ...collectorSettings } = SETTINGS;
 export const COLLECTOR_SETTINGS = collectorSettings;
 
 export type CollectorSettingName = keyof typeof COLLECTOR_SETTINGS;

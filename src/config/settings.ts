@@ -47,6 +47,11 @@ export const SETTINGS = {
     default: '2.5GB',
     doc: 'what DuckDB may hold in memory before it spills to disk (the pipe, queries and dbt alike)',
   },
+  maxTempSize: {
+    env: 'PDI_MAX_TEMP_SIZE',
+    default: '50%',
+    doc: 'what DuckDB may spill to disk beside the warehouse before a statement fails: a size, or a share of the free disk',
+  },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -63,4 +68,11 @@ export function settingText(
 /** A size as DuckDB's settings take it: 2.5GB, 800MB, 4GiB… */
 export function isDuckdbSize(text: string): boolean {
   return /^\s*\d+(\.\d+)?\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)\s*$/i.test(text);
+}
+
+/** A share of something, as a percentage: 50%, 12.5%… */
+export function isPercentage(text: string): boolean {
+  return (
+    /^\s*\d+(\.\d+)?\s*%\s*$/.test(text) && Number.parseFloat(text) > 0 && Number.parseFloat(text) <= 100
+  );
 }

@@ -1,2 +1,2 @@
 export { queryThroughControl, serveWarehouseControl } from './control.ts';
-export { type OpenOptions, type Row, Warehouse, WarehouseError } from './warehouse.ts';
+export { maxTempSize, type OpenOptions, type Row, Warehouse, WarehouseError } from './warehouse.ts';

@@ -1,8 +1,9 @@
+import { statfsSync } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import { isDuckdbSize, SETTINGS, settingText } from '../config/settings.ts';
+import { isDuckdbSize, isPercentage, SETTINGS, settingText } from '../config/settings.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -105,10 +106,12 @@ export class Warehouse {
 async function connect(path: string, options: OpenOptions) {
   const deadline = Date.now() + (options.waitMs ?? 30_000);
   const memory = memoryLimit();
+  const maxTemp = maxTempSize(path);
   for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
     try {
       const instance = await DuckDBInstance.create(path, {
         memory_limit: memory,
+        max_temp_directory_size: maxTemp,
         // a new file in the newest storage format: the older default cannot zstd-compress RAW.LOGS.DATA (7x smaller)
         storage_compatibility_version: 'latest',
         ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
@@ -143,6 +146,24 @@ export function memoryLimit(): string {
     );
   }
   return value;
+}
+
+/**
+ * What DuckDB may spill to disk (its temporary folder, beside the warehouse) before a statement fails with a
+ * clear error (`--max-temp-size`, PDI_MAX_TEMP_SIZE): a size, or a share of the disk's free space when the
+ * process starts (default 50%), so that a build that cannot fit fails at once instead of filling the disk.
+ */
+export function maxTempSize(warehousePath: string): string {
+  const value = settingText('maxTempSize');
+  if (isDuckdbSize(value)) return value;
+  if (!isPercentage(value)) {
+    throw new WarehouseError(
+      `${SETTINGS.maxTempSize.env}="${value}" is neither a size (e.g. 20GB) nor a share of the free disk (e.g. 50%)`,
+    );
+  }
+  const disk = statfsSync(dirname(warehousePath));
+  const bytes = (disk.bavail * disk.bsize * Number.parseFloat(value)) / 100;
+  return `${Math.max(1, Math.floor(bytes / 2 ** 20))}MiB`;
 }
 
 function lockHolder(message: string): string {

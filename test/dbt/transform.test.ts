@@ -1,5 +1,6 @@
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../src/dataset/generator.ts';
 import { listLakeObjects } from '../../src/stream/lake-reader.ts';
@@ -119,4 +120,71 @@ describe('./pdi transform (dbt build)', () => {
       });
     }
   });
+});
+
+describe('the data tests of an incremental table (unique_in_build)', () => {
+  /** Runs statements on the warehouse file directly (no runtime holds it). */
+  async function write(home: string, statements: string) {
+    const instance = await DuckDBInstance.create(path.join(home, 'warehouse.duckdb'));
+    try {
+      const connection = await instance.connect();
+      await connection.run(statements);
+      connection.closeSync();
+    } finally {
+      instance.closeSync();
+    }
+  }
+
+  it('fail the build when it makes a duplicate id: among its own rows, or of a row kept from before', async () => {
+    const home = await tempHome('pdi-dbt-unique-');
+    await addObjects(home, keys);
+    await loadAndTransform(home, true);
+    // rows that "the next build makes" (built after it starts): a copy of a kept row, and a new id twice
+    const copyOfKept = `insert into EVENTS.PAGEVIEWS
+      select * replace (timestamp '2999-01-01' as built_at) from EVENTS.PAGEVIEWS limit 1`;
+    const twiceNew = `insert into EVENTS.PAGEVIEWS
+      select p.* replace ('new-' || p.id as id, timestamp '2999-01-01' as built_at)
+      from (select * from EVENTS.PAGEVIEWS limit 1) p, range(2)`;
+    for (const duplicate of [copyOfKept, twiceNew]) {
+      await write(home, `delete from EVENTS.PAGEVIEWS where built_at = timestamp '2999-01-01'; ${duplicate}`);
+      const transform = await runPdi(['transform', '--home', home]);
+      expect(transform.code).toBe(1);
+      expect(transform.stdout).toMatch(/FAIL 1 unique_in_build_pageviews_id/);
+    }
+    await write(home, `delete from EVENTS.PAGEVIEWS where built_at = timestamp '2999-01-01'`);
+    const clean = await runPdi(['transform', '--home', home]);
+    expect(clean.code, clean.stdout.slice(-3000)).toBe(0);
+  }, 300_000);
+});
+
+describe('./pdi transform within a bounded spill', () => {
+  it('fails at once with a clear message when a build needs more disk than --max-temp-size', async () => {
+    const home = await tempHome('pdi-dbt-spill-');
+    await addObjects(home, keys);
+    const load = await runPdi(['load', '--home', home]);
+    expect(load.code, load.stderr).toBe(0);
+    // little memory, so that DuckDB spills, and room for no spill at all; where it starts to spill depends on
+    // timing, so a few memory sizes are tried
+    let squeezed: Awaited<ReturnType<typeof runPdi>> | undefined;
+    for (const memory of ['64MB', '60MB', '80MB']) {
+      squeezed = await runPdi([
+        'transform',
+        '--home',
+        home,
+        '--memory-limit',
+        memory,
+        '--max-temp-size',
+        '1KB',
+      ]);
+      expect(squeezed.code).toBe(1);
+      if (squeezed.stdout.includes("'max_temp_directory_size'")) break;
+    }
+    expect(squeezed?.stdout).toContain("'max_temp_directory_size'");
+    expect(squeezed?.stderr).toContain(
+      'pdi transform: DuckDB spilled as much to disk as it may (--max-temp-size',
+    );
+    // with room, the same build completes
+    const roomy = await runPdi(['transform', '--home', home, '--full-refresh']);
+    expect(roomy.code, roomy.stdout.slice(-3000)).toBe(0);
+  }, 300_000);
 });

@@ -12,17 +12,44 @@
   {%- else -%}
   (select client_id, min(rebuild_from) as rebuild_from
    from {{ tails }}
-   where built_at > (
-       select coalesce(max(tails_built_at), cast('1970-01-01' as timestamp))
-       from {{ tails_consumed(tails) }}
-       where model = '{{ this.schema }}.{{ this.identifier }}'
-   )
+   where built_at > {{ tails_consumed_at() }} and client_id is not null
    group by client_id)
+  {%- endif -%}
+{%- endmacro %}
+
+{# When this model last rebuilt the tails (a subquery): the `built_at` of that run. #}
+{% macro tails_consumed_at() -%}
+  (select coalesce(max(tails_built_at), cast('1970-01-01' as timestamp))
+   from {{ tails_consumed(ref('int_log_tails')) }}
+   where model = '{{ this.schema }}.{{ this.identifier }}')
+{%- endmacro %}
+
+{# A post-hook of EVENTS.LOGS: after a full refresh, a tail without a client says that every client was rebuilt. #}
+{% macro record_full_rebuild() -%}
+  {%- if flags.FULL_REFRESH -%}
+  insert into {{ ref('int_log_tails') }} (client_id, rebuild_from, built_at) values (null, null, {{ run_started() }})
+  {%- endif -%}
+{%- endmacro %}
+
+{#
+  Stops an incremental run of a model that missed a full refresh of EVENTS.LOGS (it failed in that run): every
+  client was rebuilt then, which no tail says; only a full refresh brings the model up to date.
+#}
+{% macro check_no_missed_full_refresh() -%}
+  {%- if execute and is_incremental() -%}
+    {%- set missed = run_query(
+        "select max(built_at) from " ~ ref('int_log_tails') ~ " where client_id is null and built_at > "
+        ~ tails_consumed_at()).columns[0].values()[0] -%}
+    {%- if missed is not none -%}
+      {{ exceptions.raise_compiler_error(
+          this.schema ~ "." ~ this.identifier ~ " was not rebuilt by the full refresh of " ~ missed ~ " (it failed then): run `./pdi transform --full-refresh`") }}
+    {%- endif -%}
   {%- endif -%}
 {%- endmacro %}
 
 {# The rows of `logs` (EVENTS.LOGS) in this model's tails; in a full refresh, all of them. #}
 {% macro tail_rows(logs) -%}
+  {{- check_no_missed_full_refresh() -}}
   {%- if is_incremental() -%}
   {%- set oldest = incremental_literal("select min(rebuild_from) from " ~ log_tails() ~ " tails") -%}
   (select l.*

@@ -15,7 +15,9 @@
 
   The tails of earlier runs are kept as one row per client (its earliest time, the latest run), for the models
   that rebuild every tail since they last ran (`log_tails`): one that missed a run rebuilds more than needed,
-  never less. In a full refresh, or before EVENTS.LOGS exists, there is no tail.
+  never less. In a full refresh, or before EVENTS.LOGS exists, there is no tail; a full refresh of EVENTS.LOGS
+  then adds a row without a client (`record_full_rebuild`): a model that missed it cannot catch up
+  incrementally, and says so.
 
   Reads EVENTS.LOGS as the last run left it: not a ref, as this model runs before it (EVENTS.LOGS reads it).
 #}

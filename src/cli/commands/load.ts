@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { homeLayout } from '../../config/home.ts';
-import { homeOption, memoryLimitOption } from '../options.ts';
+import { homeOption, maxTempSizeOption, memoryLimitOption } from '../options.ts';
 import { positiveNumber } from '../parse.ts';
 import { progressBar } from '../progress.ts';
 import { untilSignal } from '../signals.ts';
@@ -11,6 +11,7 @@ export function loadCommand(): Command {
     .description('load every new lake object into RAW.LOGS (exactly once), then exit, or keep watching')
     .addOption(homeOption())
     .addOption(memoryLimitOption())
+    .addOption(maxTempSizeOption())
     .option('--watch', 'keep watching the lake for new objects', false)
     .addOption(
       new Option('--interval <seconds>', 'with --watch: seconds between scans')

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { homeLayout } from '../../config/home.ts';
-import { homeOption, memoryLimitOption } from '../options.ts';
+import { homeOption, maxTempSizeOption, memoryLimitOption } from '../options.ts';
 
 function instant(text: string): number {
   const ms = Date.parse(text);
@@ -14,6 +14,7 @@ export function replayCommand(): Command {
     .description('rebuild RAW.LOGS from the lake: all of it, or the objects of the hours in [--from, --to)')
     .addOption(homeOption())
     .addOption(memoryLimitOption())
+    .addOption(maxTempSizeOption())
     .option('--from <time>', 'first hour to replay (ISO date/time, UTC unless a zone is given)', instant)
     .option('--to <time>', 'end of the range, excluded', instant)
     .action(async (flags: { home: string; from?: number; to?: number }) => {

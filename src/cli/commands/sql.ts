@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { homeLayout } from '../../config/home.ts';
 import { controlSocketPath } from '../../config/runtime-paths.ts';
-import { homeOption, memoryLimitOption, UsageError } from '../options.ts';
+import { homeOption, maxTempSizeOption, memoryLimitOption, UsageError } from '../options.ts';
 
 /** Statements that only read: anything else is refused before it reaches the warehouse. */
 const READ_ONLY = /^\s*(select|with|from|show|describe|summarize|explain|pragma\s+table_info|values)\b/i;
@@ -11,6 +11,7 @@ export function sqlCommand(): Command {
     .description('run a read-only query on the warehouse and print the result (a table, or JSON with --json)')
     .addOption(homeOption())
     .addOption(memoryLimitOption())
+    .addOption(maxTempSizeOption())
     .option('--json', 'print exactly one JSON array of objects on stdout', false)
     .argument('<query>', 'a SELECT (or WITH, SHOW, DESCRIBE, …) statement')
     .action(async (query: string, flags: { home: string; json: boolean }) => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { SETTINGS } from '../../config/settings.ts';
-import { memoryLimit } from '../warehouse.ts';
+import { maxTempSize, memoryLimit } from '../warehouse.ts';
 import { ensurePythonEnv, PROJECT_ROOT } from './python-env.ts';
 
 export interface DbtRun {
@@ -36,6 +36,7 @@ export async function runDbt(
         DBT_VERSION_CHECK: 'false',
         PDI_WAREHOUSE_PATH: options.warehousePath,
         [SETTINGS.memoryLimit.env]: memoryLimit(),
+        [SETTINGS.maxTempSize.env]: maxTempSize(options.warehousePath),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

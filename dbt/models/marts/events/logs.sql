@@ -4,7 +4,7 @@
     incremental_strategy='client_tails',
     rebuilds_this_run_tails=true,
     pre_hook="{{ stage_full_refresh_sessions() }}",
-    post_hook="drop table if exists {{ full_refresh_sessions() }}",
+    post_hook=["drop table if exists {{ full_refresh_sessions() }}", "{{ record_full_rebuild() }}"],
 ) }}
 -- depends_on: {{ ref('stg_raw__logs') }}, {{ ref('stg_raw__log_keys') }}, {{ ref('int_log_tails') }}
 {#
