@@ -25,7 +25,7 @@ select
         req_body,
         log_id,
         log_timestamp,
-        now()::timestamp as built_at,
+        {{ run_started() }} as built_at,
         now()::timestamp as created_at
 from {{ sessionized }}
 {%- endmacro %}
