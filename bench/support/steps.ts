@@ -49,7 +49,13 @@ export function commandStep(name: string, command: string, args: string[]): Prom
       const cpuSeconds = cpu
         ? 60 * Number(cpu[1]) + Number(cpu[2]) + 60 * Number(cpu[3]) + Number(cpu[4])
         : Number.NaN;
-      const step = finish(name, started, cpuSeconds, await memory.stop(), output.replace(/@@cpu\n.*\n.*\n/, ''));
+      const step = finish(
+        name,
+        started,
+        cpuSeconds,
+        await memory.stop(),
+        output.replace(/@@cpu\n.*\n.*\n/, ''),
+      );
       if (code !== 0) reject(new Error(`${command} ${args.join(' ')} failed (${code}):\n${output}`));
       else resolve(step);
     });
