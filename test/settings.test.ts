@@ -74,36 +74,35 @@ describe('settings: a flag wins over the environment, which wins over the defaul
     await generateDataset({ outDir: dataset, sessions: 20, seed: 3 });
     expect((await runPdi(['backfill', '--dataset', dataset], { PDI_HOME: home })).code).toBe(0);
 
-    const broken = { PDI_MEMORY_LIMIT: 'lots' };
+    const broken = { PDI_MEMORY_LIMIT: 'lots', PDI_MAX_TEMP_SIZE: 'plenty' };
     for (const [command, ...rest] of [['load'], ['replay'], ['transform'], ['sql', 'select 1']] as const) {
       const refused = await runPdi([command, '--home', home, ...rest], broken);
       expect(refused.code, `${command}: ${refused.stderr}`).toBe(1);
       expect(refused.stderr).toContain('PDI_MEMORY_LIMIT="lots" is not a size');
-      // the flag wins: dbt too gets it (it would refuse "lots")
-      const given = await runPdi([command, '--home', home, '--memory-limit', '1GB', ...rest], broken);
+      const half = await runPdi([command, '--home', home, '--memory-limit', '1GB', ...rest], broken);
+      expect(half.code, `${command}: ${half.stderr}`).toBe(1);
+      expect(half.stderr).toContain('PDI_MAX_TEMP_SIZE="plenty" is neither a size');
+      // the flags win: dbt too gets them (it would refuse "lots" and "plenty")
+      const given = await runPdi(
+        [command, '--home', home, '--memory-limit', '1GB', '--max-temp-size', '5GB', ...rest],
+        broken,
+      );
       expect(given.code, `${command}: ${given.stderr}${given.stdout.slice(-2000)}`).toBe(0);
     }
-    const limit = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
-      const result = await runPdi(
-        ['sql', '--json', ...args, "select current_setting('memory_limit') as m"],
-        env,
-      );
+    /** A DuckDB setting as `./pdi sql` (flags and environment as given) sees it. */
+    const duckdbSetting = async (name: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const result = await runPdi(['sql', '--json', ...args, `select current_setting('${name}') as m`], env);
       expect(result.code, result.stderr).toBe(0);
       return JSON.parse(result.stdout)[0].m;
     };
+    const limit = (args: string[], env?: NodeJS.ProcessEnv) => duckdbSetting('memory_limit', args, env);
+    const spill = (args: string[], env?: NodeJS.ProcessEnv) =>
+      duckdbSetting('max_temp_directory_size', args, env);
     expect(await limit(['--home', home])).toBe('2.3 GiB');
     expect(await limit(['--home', home], { PDI_MEMORY_LIMIT: '700MB' })).toBe('667.5 MiB');
     expect(await limit(['--home', home, '--memory-limit', '1GB'], { PDI_MEMORY_LIMIT: '700MB' })).toBe(
       '953.6 MiB',
     );
-    const spill = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
-      const result = await runPdi(
-        ['sql', '--json', ...args, "select current_setting('max_temp_directory_size') as m"],
-        env,
-      );
-      expect(result.code, result.stderr).toBe(0);
-      return JSON.parse(result.stdout)[0].m;
-    };
     // half the free disk by default (other tests write to the same disk meanwhile: within a few percent)
     const free = statfsSync(home);
     const halfFree = (free.bavail * free.bsize) / 2 / 2 ** 30;

@@ -56,13 +56,12 @@ export const SETTINGS = {
 
 export type SettingName = keyof typeof SETTINGS;
 
-/** A setting as the user gave it: the flag's value, else the environment variable, else the default. */
-export function settingText(
-  name: SettingName,
-  flag: string | number | boolean | undefined = undefined,
-  env: NodeJS.ProcessEnv = process.env,
-): string {
-  return String(flag ?? env[SETTINGS[name].env] ?? SETTINGS[name].default);
+/**
+ * A setting as the user gave it: its environment variable, else the default (the commands put a flag's
+ * value in the environment, so that child processes such as dbt see it too).
+ */
+export function settingText(name: SettingName): string {
+  return process.env[SETTINGS[name].env] ?? SETTINGS[name].default;
 }
 
 /** A size as DuckDB's settings take it: 2.5GB, 800MB, 4GiB… */

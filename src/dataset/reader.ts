@@ -178,24 +178,26 @@ async function lineNumbersAt(file: string, offsets: number[]): Promise<number[]>
   let offset = 0;
   let newlines = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    while (numbers.length < offsets.length && (offsets[numbers.length] as number) <= offset) {
+    let at = 0;
+    // the offsets in this chunk: the newlines before each
+    while (numbers.length < offsets.length && (offsets[numbers.length] as number) <= offset + chunk.length) {
+      const stop = (offsets[numbers.length] as number) - offset;
+      newlines += newlinesIn(chunk, at, stop);
       numbers.push(newlines + 1);
+      at = stop;
     }
     if (numbers.length === offsets.length) break;
-    // count the newlines of this chunk before the next offset, offset by offset
-    let at = 0;
-    while (at < chunk.length) {
-      const next = offsets[numbers.length];
-      const stop = next === undefined ? chunk.length : Math.min(chunk.length, next - offset);
-      for (let nl = chunk.indexOf(10, at); nl >= 0 && nl < stop; nl = chunk.indexOf(10, nl + 1)) newlines++;
-      at = stop;
-      if (next !== undefined && offset + at === next) numbers.push(newlines + 1);
-      if (numbers.length === offsets.length) break;
-    }
+    newlines += newlinesIn(chunk, at, chunk.length);
     offset += chunk.length;
   }
   while (numbers.length < offsets.length) numbers.push(newlines + 1);
   return numbers;
+}
+
+function newlinesIn(bytes: Buffer, from: number, to: number): number {
+  let count = 0;
+  for (let at = bytes.indexOf(10, from); at >= 0 && at < to; at = bytes.indexOf(10, at + 1)) count++;
+  return count;
 }
 
 function timestampOf(file: string, line: number, text: string): number {

@@ -41,7 +41,10 @@ export function rowName(row: RowFields, occurrence: number): string {
 }
 
 export function rowIdentity(row: RowFields, occurrence = 0): RowIdentity {
-  const name = rowName(row, occurrence);
+  return identityNamed(rowName(row, occurrence));
+}
+
+function identityNamed(name: string): RowIdentity {
   return { z: uuidV5(name, ROW_NAMESPACE), name };
 }
 
@@ -62,16 +65,17 @@ const REMEMBERED_SESSIONS = 10_000;
  * `splitLines`), so that every part numbers its rows as a reader of the whole file would.
  */
 export class RowIdentifier {
-  /** Per session, how many times each row's content was seen (most recently used session last). */
+  /** Per session, how many times each row was seen, by its first name (most recently used session last). */
   private readonly sessions = new Map<string, Map<string, number>>();
   private lastSession: string | undefined;
 
   identify(row: RowFields): RowIdentity {
-    const content = `${row.timestampMs}\n${row.eventType}\n${row.productAction}\n${row.productSkuHash}\n${row.hashedUrl}`;
+    // the name of a row's first occurrence says all it says: the key of its count, and usually its name
+    const first = rowName(row, 0);
     const seen = this.session(row.sessionIdHash);
-    const occurrence = seen.get(content) ?? 0;
-    seen.set(content, occurrence + 1);
-    return rowIdentity(row, occurrence);
+    const occurrence = seen.get(first) ?? 0;
+    seen.set(first, occurrence + 1);
+    return identityNamed(occurrence === 0 ? first : rowName(row, occurrence));
   }
 
   private session(id: string): Map<string, number> {
