@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { SETTINGS, type SettingName } from '../config/settings.ts';
+import { SETTINGS, type SettingName, settingText } from '../config/settings.ts';
 import { duckdbSize, positiveNumber, sizeOrPercentage } from './parse.ts';
 
 /** A mistake in how the command was called: reported in one line, exit code 2. */
@@ -43,6 +43,22 @@ export function stackOptions(transformEverySeconds: number, logLevel: string): O
  */
 export function warehouseOptions(): Option[] {
   return [memoryLimitOption(), maxTempSizeOption()];
+}
+
+export const TARGETS = ['duckdb', 'snowflake'] as const;
+export type Target = (typeof TARGETS)[number];
+
+/** `--target duckdb|snowflake` (env PDI_TARGET): the warehouse that load, transform and sql work on. */
+export function targetOption(): Option {
+  return settingOption('--target <warehouse>', 'target').choices(TARGETS);
+}
+
+/** The target a command works on: its flag, else PDI_TARGET, else the default. */
+export function resolveTarget(flag: string | undefined): Target {
+  const target = flag ?? settingText('target');
+  if (!(TARGETS as readonly string[]).includes(target))
+    throw new UsageError(`${SETTINGS.target.env} must be one of ${TARGETS.join(', ')}, not '${target}'`);
+  return target as Target;
 }
 
 export function memoryLimitOption(): Option {

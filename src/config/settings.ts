@@ -42,6 +42,16 @@ export const SETTINGS = {
     doc: "divert hits of known bots to stream_errors/ with reason 'bot'",
   },
   logLevel: { env: 'PDI_LOG_LEVEL', default: 'info', doc: 'fatal, error, warn, info, debug or trace' },
+  target: {
+    env: 'PDI_TARGET',
+    default: 'duckdb',
+    doc: "the warehouse of load, transform and sql: 'duckdb' (embedded, HOME/warehouse.duckdb) or 'snowflake' (SNOWFLAKE_*)",
+  },
+  snowflakeUserAgents: {
+    env: 'PDI_SNOWFLAKE_USER_AGENTS',
+    default: 'udf',
+    doc: "how Snowflake parses user agents: 'udf' (the JavaScript UDF RAW.PARSE_USER_AGENT) or 'lookup' (RAW.USER_AGENT_LOOKUP, filled by ./pdi load: for a stand-in that cannot run a UDF)",
+  },
   memoryLimit: {
     env: 'PDI_MEMORY_LIMIT',
     default: '2.5GB',
@@ -75,3 +85,35 @@ export function isPercentage(text: string): boolean {
     /^\s*\d+(\.\d+)?\s*%\s*$/.test(text) && Number.parseFloat(text) > 0 && Number.parseFloat(text) <= 100
   );
 }
+
+/**
+ * The Snowflake account that `--target snowflake` works on (load, transform, sql): Snowflake's own variable
+ * names, as its tools read them. HOST, PORT and PROTOCOL point at another endpoint (a local stand-in).
+ */
+export const SNOWFLAKE_SETTINGS = {
+  account: { env: 'SNOWFLAKE_ACCOUNT', doc: 'account identifier (orgname-accountname)' },
+  user: { env: 'SNOWFLAKE_USER', doc: 'user to log in as' },
+  password: { env: 'SNOWFLAKE_PASSWORD', doc: 'its password (or SNOWFLAKE_PRIVATE_KEY_PATH)' },
+  privateKeyPath: {
+    env: 'SNOWFLAKE_PRIVATE_KEY_PATH',
+    doc: 'a key pair instead of a password: the private key (PEM)',
+  },
+  privateKeyPassphrase: {
+    env: 'SNOWFLAKE_PRIVATE_KEY_PASSPHRASE',
+    doc: 'the private key’s passphrase, if any',
+  },
+  role: { env: 'SNOWFLAKE_ROLE', doc: 'role to use (default: the user’s default role)' },
+  database: {
+    env: 'SNOWFLAKE_DATABASE',
+    doc: 'database of RAW, EVENTS, EVENTS_LIVE and STATS',
+    default: 'PAAS_DATA_INGESTION',
+  },
+  warehouse: {
+    env: 'SNOWFLAKE_WAREHOUSE',
+    doc: 'virtual warehouse that runs the queries',
+    default: 'PAAS_DATA_INGESTION_WH',
+  },
+  host: { env: 'SNOWFLAKE_HOST', doc: 'another endpoint than the account’s (a local stand-in)' },
+  port: { env: 'SNOWFLAKE_PORT', doc: 'its port' },
+  protocol: { env: 'SNOWFLAKE_PROTOCOL', doc: 'its protocol: https (default) or http' },
+} as const;

@@ -1,7 +1,8 @@
 import { access } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { homeLayout } from '../../config/home.ts';
-import { homeOption, maxTempSizeOption, memoryLimitOption } from '../options.ts';
+import { type HomeLayout, homeLayout } from '../../config/home.ts';
+import type { LoadSummary } from '../../pipe/pipe.ts';
+import { homeOption, maxTempSizeOption, memoryLimitOption, resolveTarget, targetOption } from '../options.ts';
 import { positiveNumber } from '../parse.ts';
 import { progressBar } from '../progress.ts';
 import { untilSignal } from '../signals.ts';
@@ -10,6 +11,7 @@ export function loadCommand(): Command {
   return new Command('load')
     .description('load every new lake object into RAW.LOGS (exactly once), then exit, or keep watching')
     .addOption(homeOption())
+    .addOption(targetOption())
     .addOption(memoryLimitOption())
     .addOption(maxTempSizeOption())
     .option('--watch', 'keep watching the lake for new objects', false)
@@ -18,23 +20,20 @@ export function loadCommand(): Command {
         .default(2)
         .argParser(positiveNumber),
     )
-    .action(async (flags: { home: string; watch: boolean; interval: number }) => {
-      const { Warehouse } = await import('../../warehouse/index.ts');
-      const { loadNewObjects } = await import('../../pipe/index.ts');
+    .action(async (flags: { home: string; target?: string; watch: boolean; interval: number }) => {
       const layout = homeLayout(flags.home);
+      const target = resolveTarget(flags.target);
       await access(layout.lakeDir).catch(() => {
         throw new Error(`no lake at ${layout.lakeDir}: collect or backfill some hits first`);
       });
       const stop = flags.watch ? untilSignal() : null;
-      const warehouse = await Warehouse.open(layout.warehousePath, { create: true });
+      const pipe = target === 'snowflake' ? await snowflakePipe(layout.lakeDir) : await duckdbPipe(layout);
       try {
         do {
           let bar: ReturnType<typeof progressBar> | null = null;
-          const summary = await loadNewObjects(warehouse, layout.lakeDir, {
-            onObject: (_load, done, total) => {
-              if (!bar && total > 20) bar = progressBar('objects', total);
-              bar?.update(done);
-            },
+          const summary = await pipe.loadNew((done, total) => {
+            if (!bar && total > 20) bar = progressBar('objects', total);
+            bar?.update(done);
           });
           (bar as ReturnType<typeof progressBar> | null)?.stop();
           if (!flags.watch || summary.objects > 0) {
@@ -49,9 +48,35 @@ export function loadCommand(): Command {
           (await Promise.race([stop.then(() => false), sleep(flags.interval * 1000).then(() => true)]))
         );
       } finally {
-        await warehouse.close();
+        await pipe.close();
       }
     });
+}
+
+interface Pipe {
+  loadNew(onObject: (done: number, total: number) => void): Promise<LoadSummary>;
+  close(): Promise<void>;
+}
+
+async function duckdbPipe(layout: HomeLayout): Promise<Pipe> {
+  const { Warehouse } = await import('../../warehouse/index.ts');
+  const { loadNewObjects } = await import('../../pipe/index.ts');
+  const warehouse = await Warehouse.open(layout.warehousePath, { create: true });
+  return {
+    loadNew: (onObject) =>
+      loadNewObjects(warehouse, layout.lakeDir, { onObject: (_load, done, total) => onObject(done, total) }),
+    close: () => warehouse.close(),
+  };
+}
+
+async function snowflakePipe(lakeDir: string): Promise<Pipe> {
+  const { SnowflakeSession } = await import('../../warehouse/snowflake/session.ts');
+  const { loadNewObjectsToSnowflake } = await import('../../pipe/snowflake/load.ts');
+  const session = await SnowflakeSession.open();
+  return {
+    loadNew: (onObject) => loadNewObjectsToSnowflake(session, lakeDir, { onObject }),
+    close: () => session.close(),
+  };
 }
 
 function sleep(ms: number): Promise<void> {

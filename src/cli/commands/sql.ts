@@ -1,7 +1,14 @@
 import { Command } from 'commander';
 import { homeLayout } from '../../config/home.ts';
 import { controlSocketPath } from '../../config/runtime-paths.ts';
-import { homeOption, maxTempSizeOption, memoryLimitOption, UsageError } from '../options.ts';
+import {
+  homeOption,
+  maxTempSizeOption,
+  memoryLimitOption,
+  resolveTarget,
+  targetOption,
+  UsageError,
+} from '../options.ts';
 
 /** Statements that only read: anything else is refused before it reaches the warehouse. */
 const READ_ONLY = /^\s*(select|with|from|show|describe|summarize|explain|pragma\s+table_info|values)\b/i;
@@ -10,35 +17,60 @@ export function sqlCommand(): Command {
   return new Command('sql')
     .description('run a read-only query on the warehouse and print the result (a table, or JSON with --json)')
     .addOption(homeOption())
+    .addOption(targetOption())
     .addOption(memoryLimitOption())
     .addOption(maxTempSizeOption())
     .option('--json', 'print exactly one JSON array of objects on stdout', false)
     .argument('<query>', 'a SELECT (or WITH, SHOW, DESCRIBE, …) statement')
-    .action(async (query: string, flags: { home: string; json: boolean }) => {
+    .action(async (query: string, flags: { home: string; target?: string; json: boolean }) => {
       if (!READ_ONLY.test(query))
         throw new UsageError('sql runs read-only queries only (SELECT, WITH, SHOW, DESCRIBE, …)');
-      const { Warehouse, queryThroughControl } = await import('../../warehouse/index.ts');
       const short = (error: Error) => new Error(error.message.split('\n').slice(0, 3).join('\n'));
-      // a running runtime owns the file: ask it; otherwise open the file read-only
-      let rows = await queryThroughControl(controlSocketPath(flags.home), query).catch((error: Error) => {
-        throw short(error);
-      });
-      if (rows === null) {
-        const warehouse = await Warehouse.open(homeLayout(flags.home).warehousePath, {
-          readOnly: true,
-          waitMs: 10_000,
-        });
-        try {
-          rows = await warehouse.query(query).catch((error: Error) => {
-            throw short(error);
-          });
-        } finally {
-          await warehouse.close();
-        }
-      }
+      const rows =
+        resolveTarget(flags.target) === 'snowflake'
+          ? await querySnowflake(query).catch((error: Error) => {
+              throw short(error);
+            })
+          : await queryDuckdb(query, flags.home, short);
       if (flags.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
       else printTable(rows);
     });
+}
+
+async function querySnowflake(query: string): Promise<Record<string, unknown>[]> {
+  const { SnowflakeSession } = await import('../../warehouse/snowflake/session.ts');
+  const session = await SnowflakeSession.open();
+  try {
+    return await session.query(query);
+  } finally {
+    await session.close();
+  }
+}
+
+async function queryDuckdb(
+  query: string,
+  home: string,
+  short: (error: Error) => Error,
+): Promise<Record<string, unknown>[]> {
+  const { Warehouse, queryThroughControl } = await import('../../warehouse/index.ts');
+  // a running runtime owns the file: ask it; otherwise open the file read-only
+  let rows = await queryThroughControl(controlSocketPath(home), query).catch((error: Error) => {
+    throw short(error);
+  });
+  if (rows === null) {
+    const warehouse = await Warehouse.open(homeLayout(home).warehousePath, {
+      readOnly: true,
+      waitMs: 10_000,
+    });
+    try {
+      rows = await warehouse.query(query).catch((error: Error) => {
+        throw short(error);
+      });
+    } finally {
+      await warehouse.close();
+    }
+  }
+  return rows;
 }
 
 function printTable(rows: Record<string, unknown>[]): void {

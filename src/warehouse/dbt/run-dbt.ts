@@ -17,6 +17,10 @@ export async function runDbt(
   args: string[],
   options: {
     warehousePath: string;
+    /** The profile's output: the embedded DuckDB file (default), or Snowflake. */
+    target?: 'duckdb' | 'snowflake';
+    /** More environment for dbt (Snowflake's settings). */
+    env?: Record<string, string>;
     onOutput?: (text: string) => void;
     /** Called with dbt's process id once it runs (to watch its memory, say). */
     onSpawn?: (pid: number) => void;
@@ -27,19 +31,25 @@ export async function runDbt(
   const { env } = await ensurePythonEnv(root);
   const projectDir = path.join(root, 'dbt');
   return new Promise((resolve, reject) => {
-    const child = spawn(env.dbt, [...args, '--project-dir', projectDir, '--profiles-dir', projectDir], {
-      cwd: projectDir,
-      env: {
-        ...process.env,
-        DO_NOT_TRACK: '1',
-        DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
-        DBT_VERSION_CHECK: 'false',
-        PDI_WAREHOUSE_PATH: options.warehousePath,
-        [SETTINGS.memoryLimit.env]: memoryLimit(),
-        [SETTINGS.maxTempSize.env]: maxTempSize(options.warehousePath),
+    const target = ['--target', options.target ?? 'duckdb'];
+    const child = spawn(
+      env.dbt,
+      [...args, ...target, '--project-dir', projectDir, '--profiles-dir', projectDir],
+      {
+        cwd: projectDir,
+        env: {
+          ...process.env,
+          ...options.env,
+          DO_NOT_TRACK: '1',
+          DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
+          DBT_VERSION_CHECK: 'false',
+          PDI_WAREHOUSE_PATH: options.warehousePath,
+          [SETTINGS.memoryLimit.env]: memoryLimit(),
+          [SETTINGS.maxTempSize.env]: maxTempSize(options.warehousePath),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let output = '';
     const take = (chunk: Buffer) => {
