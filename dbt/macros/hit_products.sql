@@ -16,7 +16,9 @@
   A JSON parse per parameter, then a GROUP BY of the parameters back into products, took 5.5 minutes and
   4.9 GB at 36M hits (the group's strings stay in memory, outside DuckDB's limit).
 #}
-{% macro default__hit_products(relation) -%}
+{% macro default__hit_products(relation) -%}{{ not_supported('hit_products') }}{%- endmacro %}
+
+{% macro duckdb__hit_products(relation) -%}
   {%- set product_param = "'^pr([0-9]+)([a-z]+[0-9]*)$'" -%}
   with bodies as (
 
@@ -86,7 +88,8 @@
       h.log_id,
       to_number(regexp_substr(f.key, '^pr([0-9]+)([a-z]+[0-9]*)$', 1, 1, 'e', 1)) as product_index,
       regexp_substr(f.key, '^pr([0-9]+)([a-z]+[0-9]*)$', 1, 1, 'e', 2) as field,
-      f.value::varchar as value
+      f.value::varchar as value,
+      f.value as raw_value
     from {{ relation }} as h, lateral flatten(input => h.req_body) as f
     where regexp_like(f.key, '^pr[0-9]+[a-z]+[0-9]*$')
 
@@ -105,7 +108,7 @@
       try_cast(max(case when field = 'pr' then value end) as double) as product_price,
       try_cast(max(case when field = 'qt' then value end) as integer) as product_quantity,
       try_cast(max(case when field = 'ps' then value end) as integer) as product_position,
-      nullif(object_agg(case when field not in ('{{ known_product_fields() | join("', '") }}') then field end, value::variant), object_construct()) as product_raw_data
+      nullif(object_agg(case when field not in ('{{ known_product_fields() | join("', '") }}') then field end, raw_value), object_construct()) as product_raw_data
     from params
     group by log_id, product_index
 

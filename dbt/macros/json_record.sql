@@ -7,7 +7,9 @@
   {{ return(adapter.dispatch('json_record')(column, shape)) }}
 {%- endmacro %}
 
-{% macro default__json_record(column, shape) -%}
+{% macro default__json_record(column, shape) -%}{{ not_supported('json_record') }}{%- endmacro %}
+
+{% macro duckdb__json_record(column, shape) -%}
   from_json({{ column }}, '{{ tojson(shape) }}')
 {%- endmacro %}
 
@@ -19,7 +21,9 @@
   {{ return(adapter.dispatch('record_field')(record, path, as_json)) }}
 {%- endmacro %}
 
-{% macro default__record_field(record, path, as_json) -%}
+{% macro default__record_field(record, path, as_json) -%}{{ not_supported('record_field') }}{%- endmacro %}
+
+{% macro duckdb__record_field(record, path, as_json) -%}
   {{ record }}{% for key in path.split('.') %}['{{ key }}']{% endfor %}
 {%- endmacro %}
 

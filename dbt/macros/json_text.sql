@@ -3,7 +3,9 @@
   {{ return(adapter.dispatch('json_text')(column, path)) }}
 {%- endmacro %}
 
-{% macro default__json_text(column, path) -%}
+{% macro default__json_text(column, path) -%}{{ not_supported('json_text') }}{%- endmacro %}
+
+{% macro duckdb__json_text(column, path) -%}
   json_extract_string({{ column }}, '$.{{ path }}')
 {%- endmacro %}
 

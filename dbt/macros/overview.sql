@@ -19,7 +19,7 @@ active as (
         count(distinct session_id) as count_active_sessions,
         count(distinct user_id) as count_active_users,
         count(distinct client_id) as count_active_clients,
-        count(*) filter (where hit_type = 'pageview') as pageviews
+        count(case when hit_type = 'pageview' then 1 end) as pageviews
     from logs
     group by period
 
@@ -59,22 +59,48 @@ visits as (
 
 ),
 
+product_rows as (
+
+    select date_trunc('{{ grain }}', event_timestamp) as period, product_action, session_id, product_id, product_quantity
+    from {{ product_actions }}
+
+),
+
+product_sessions as (
+
+    -- each (session, product) pair once per action and period
+    select period, product_action, count(*) as pairs
+    from (select distinct period, product_action, session_id, product_id from product_rows) pairs
+    group by period, product_action
+
+),
+
 products as (
 
     select
-        date_trunc('{{ grain }}', event_timestamp) as period,
-        count(*) filter (where product_action = 'click') as sum_of_product_clicks,
-        count(distinct (session_id, product_id)) filter (where product_action = 'click') as product_clicks,
-        count(*) filter (where product_action = 'detail') as sum_of_product_details,
-        count(distinct (session_id, product_id)) filter (where product_action = 'detail') as product_details,
-        count(*) filter (where product_action = 'add') as sum_of_add_to_cart,
-        count(distinct (session_id, product_id)) filter (where product_action = 'add') as add_to_cart,
-        count(*) filter (where product_action = 'remove') as sum_of_remove_from_cart,
-        count(distinct (session_id, product_id)) filter (where product_action = 'remove') as remove_from_cart,
-        coalesce(sum(coalesce(product_quantity, 1)) filter (where product_action = 'purchase'), 0) as purchased_items,
-        count(distinct product_id) filter (where product_action = 'purchase') as purchased_products
-    from {{ product_actions }}
-    group by 1
+        r.period,
+        count(case when r.product_action = 'click' then 1 end) as sum_of_product_clicks,
+        count(case when r.product_action = 'detail' then 1 end) as sum_of_product_details,
+        count(case when r.product_action = 'add' then 1 end) as sum_of_add_to_cart,
+        count(case when r.product_action = 'remove' then 1 end) as sum_of_remove_from_cart,
+        coalesce(sum(case when r.product_action = 'purchase' then coalesce(r.product_quantity, 1) end), 0) as purchased_items,
+        count(distinct case when r.product_action = 'purchase' then r.product_id end) as purchased_products
+    from product_rows r
+    group by r.period
+
+),
+
+pairs as (
+
+    -- one row per period and action in product_sessions
+    select
+        period,
+        max(case when product_action = 'click' then pairs end) as product_clicks,
+        max(case when product_action = 'detail' then pairs end) as product_details,
+        max(case when product_action = 'add' then pairs end) as add_to_cart,
+        max(case when product_action = 'remove' then pairs end) as remove_from_cart
+    from product_sessions
+    group by period
 
 ),
 
@@ -98,21 +124,22 @@ select
     visits.count_active_clients, visits.count_new_clients,
     visits.pageviews,
     coalesce(products.sum_of_product_clicks, 0) as sum_of_product_clicks,
-    coalesce(products.product_clicks, 0) as product_clicks,
+    coalesce(pairs.product_clicks, 0) as product_clicks,
     coalesce(products.sum_of_product_details, 0) as sum_of_product_details,
-    coalesce(products.product_details, 0) as product_details,
+    coalesce(pairs.product_details, 0) as product_details,
     coalesce(products.sum_of_add_to_cart, 0) as sum_of_add_to_cart,
-    coalesce(products.add_to_cart, 0) as add_to_cart,
+    coalesce(pairs.add_to_cart, 0) as add_to_cart,
     coalesce(products.sum_of_remove_from_cart, 0) as sum_of_remove_from_cart,
-    coalesce(products.remove_from_cart, 0) as remove_from_cart,
+    coalesce(pairs.remove_from_cart, 0) as remove_from_cart,
     coalesce(purchases.transactions, 0) as transactions,
     coalesce(purchases.transaction_revenue, 0) as transaction_revenue,
     coalesce(purchases.transaction_tax, 0) as transaction_tax,
     coalesce(purchases.transaction_shipping, 0) as transaction_shipping,
     coalesce(products.purchased_items, 0) as purchased_items,
     coalesce(products.purchased_products, 0) as purchased_products,
-    now()::timestamp as created_at
+    {{ utc_now() }} as created_at
 from visits
 left join products on products.period = visits.period
+left join pairs on pairs.period = visits.period
 left join purchases on purchases.period = visits.period
 {%- endmacro %}

@@ -1,5 +1,6 @@
 {# One row per distinct user agent, parsed by ua-parser-js: in DuckDB the pipe fills a lookup table with
-   it; in Snowflake the same library runs as the JavaScript UDF PARSE_USER_AGENT. #}
+   it; in Snowflake the same library runs as the JavaScript UDF RAW.PARSE_USER_AGENT, or, where UDFs cannot run
+   (PDI_SNOWFLAKE_USER_AGENTS=lookup, for a stand-in), `./pdi load --target snowflake` fills the lookup. #}
 {% macro parse_user_agent(user_agents) -%}
   {{ return(adapter.dispatch('parse_user_agent')(user_agents)) }}
 {%- endmacro %}
@@ -15,7 +16,10 @@
 {%- endmacro %}
 
 {% macro snowflake__parse_user_agent(user_agents) -%}
-  with parsed as (select u.user_agent_id, u.user_agent, parse_user_agent(u.user_agent) as p from {{ user_agents }} as u)
+  {%- if env_var('PDI_SNOWFLAKE_USER_AGENTS') == 'lookup' -%}
+  {{ default__parse_user_agent(user_agents) }}
+  {%- else -%}
+  with parsed as (select u.user_agent_id, u.user_agent, RAW.PARSE_USER_AGENT(u.user_agent) as p from {{ user_agents }} as u)
   select
     user_agent_id as id, user_agent,
     p:browser.name::varchar as browser_name, p:browser.version::varchar as browser_version,
@@ -24,4 +28,5 @@
     p:device.vendor::varchar as device_vendor, p:cpu.architecture::varchar as cpu_architecture,
     p:engine.name::varchar as engine_name, p:engine.version::varchar as engine_version
   from parsed
+  {%- endif -%}
 {%- endmacro %}

@@ -85,12 +85,10 @@ gaps as (
     -- dropped hits are sessionized apart (their partition is ignored below), so that they change no gap
     select
         client_id, log_id, event_timestamp, request_id, user_id, user_ip, is_dropped,
-        coalesce(
-            event_timestamp - lag(event_timestamp) over (
-                partition by client_id, is_dropped order by event_timestamp, request_id
-            ) >= to_minutes({{ var('session_gap_minutes') }}),
-            true
-        )::int as starts_session
+        case
+            when event_timestamp < {{ dbt.dateadd('minute', var('session_gap_minutes'), 'lag(event_timestamp) over (partition by client_id, is_dropped order by event_timestamp, request_id)') }}
+            then 0 else 1
+        end as starts_session
     from repeats
 
 ),
@@ -110,24 +108,22 @@ session_rows as (
 
     select
         client_id,
-        is_dropped,
         min(event_timestamp) as starts_at,
         -- the session's first row (by time, then request id: not by log id, which depends on the lake's object
         -- keys, so that the same hits make the same sessions in any lake) is the one that starts it
-        min(request_id) filter (where starts_session = 1) as first_request_id,
-        -- no list for hits without a user: at 36M hits, lists of NULLs alone outgrew the memory limit
-        coalesce(list_sort(list_distinct(list(user_id) filter (where user_id is not null))), []) as session_based_user_ids,
-        coalesce(list_sort(list_distinct(list(user_ip) filter (where user_ip is not null))), []) as session_based_user_ips,
-        list(log_id) filter (where is_dropped) as dropped_log_ids
+        min(case when starts_session = 1 then request_id end) as first_request_id,
+        {{ sorted_distinct_list('user_id') }} as session_based_user_ids,
+        {{ sorted_distinct_list('user_ip') }} as session_based_user_ips
     from numbered
-    group by client_id, is_dropped, session_number
+    where not is_dropped
+    group by client_id, session_number
 
 ),
 
 dropped as (
 
-    select client_id, flatten(list(dropped_log_ids)) as log_ids
-    from session_rows
+    select client_id, {{ id_set('log_id') }} as log_ids
+    from repeats
     where is_dropped
     group by client_id
 
@@ -147,7 +143,6 @@ sessions as (
         d.log_ids as dropped_log_ids
     from session_rows s
     left join dropped d on d.client_id = s.client_id
-    where not s.is_dropped
 
 )
 {%- endmacro %}
@@ -162,5 +157,5 @@ join {{ sessions }} s
   on s.client_id = h.client_id
  and h.event_timestamp >= s.starts_at
  and (s.next_starts_at is null or h.event_timestamp < s.next_starts_at)
-where s.dropped_log_ids is null or not list_contains(s.dropped_log_ids, h.log_id)
+where s.dropped_log_ids is null or not {{ id_set_has('s.dropped_log_ids', 'h.log_id') }}
 {%- endmacro %}

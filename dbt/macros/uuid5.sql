@@ -14,5 +14,5 @@
 {%- endmacro %}
 
 {% macro default__uuid5(namespace, name) -%}
-  {{ exceptions.raise_compiler_error("uuid5: the " ~ adapter.type() ~ " adapter is not supported (DuckDB and Snowflake are)") }}
+  {{ not_supported("uuid5") }}
 {%- endmacro %}

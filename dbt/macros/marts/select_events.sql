@@ -25,7 +25,7 @@ select
     {{ record_field('body', 'el') }} as event_label,
     try_cast({{ record_field('body', 'ev') }} as double) as event_value,
     log_id, built_at,
-    now()::timestamp as created_at
+    {{ utc_now() }} as created_at
 from checked
 where has_category
 {%- endmacro %}

@@ -26,6 +26,6 @@ select
         log_id,
         log_timestamp,
         {{ run_started() }} as built_at,
-        now()::timestamp as created_at
+        {{ utc_now() }} as created_at
 from {{ sessionized }}
 {%- endmacro %}

@@ -4,7 +4,7 @@ select
     log_id as id,
     event_timestamp, request_timestamp, session_id, client_id, user_id, user_ip,
     document_location, document_referrer, document_title, user_agent_id, log_id, built_at,
-    now()::timestamp as created_at
+    {{ utc_now() }} as created_at
 from {{ logs }}
 where hit_type = 'pageview'
 {%- endmacro %}

@@ -25,6 +25,6 @@ select
     product_brand, product_category, product_price, product_quantity,
     product_position, product_raw_data,
     log_id, built_at,
-    now()::timestamp as created_at
+    {{ utc_now() }} as created_at
 from products
 {%- endmacro %}

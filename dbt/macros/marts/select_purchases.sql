@@ -10,7 +10,7 @@ select
     {{ json_text('req_body', 'ta') }} as transaction_affiliation,
     {{ json_text('req_body', 'tcc') }} as transaction_coupon_code,
     log_id, built_at,
-    now()::timestamp as created_at
+    {{ utc_now() }} as created_at
 from {{ logs }}
 where product_action = 'purchase' and transaction_id is not null
 {%- endmacro %}

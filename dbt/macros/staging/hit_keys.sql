@@ -29,7 +29,7 @@
 {% macro checked_hits(fields) -%}
     select
         * exclude (is_hit),
-        request_timestamp - to_milliseconds(queue_time_ms) as event_timestamp
+        {{ dbt.dateadd('millisecond', '-queue_time_ms', 'request_timestamp') }} as event_timestamp
     from (
         -- a hit has a type and a client: computed in place, else each filter would parse the record again
         select *, {{ computed_in_place('hit_type is not null and client_id is not null') }} as is_hit

@@ -60,7 +60,7 @@ joined_sessions as (
     select t.client_id, max_by(l.session_id, l.event_timestamp) as session_id
     from {{ logs }} l join touched t on t.client_id = l.client_id
     where l.event_timestamp < t.first_new
-      and l.event_timestamp > t.first_new - interval '{{ var("session_gap_minutes") }} minutes'
+      and l.event_timestamp > {{ dbt.dateadd('minute', -var('session_gap_minutes'), 't.first_new') }}
     group by t.client_id
 
 ),

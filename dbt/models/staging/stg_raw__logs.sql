@@ -38,7 +38,7 @@ fields as (
         request_timestamp,
         log_timestamp,
         data,
-        req_body_json::json as req_body,
+        req_body_json as req_body,
         lower(coalesce(
             nullif({{ record_field('body', 'dl') }}, ''),
             {{ record_field('record', 'request.headers.referer') }},

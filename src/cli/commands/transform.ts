@@ -46,8 +46,9 @@ async function prepareDuckdb(warehousePath: string): Promise<Record<string, stri
 
 async function prepareSnowflake(): Promise<Record<string, string>> {
   const { SnowflakeSession, snowflakeEnvironment } = await import('../../warehouse/snowflake/session.ts');
-  const { ensureSnowflakeRaw } = await import('../../pipe/snowflake/load.ts');
+  const { ensureSnowflakeRaw, userAgentParser } = await import('../../pipe/snowflake/load.ts');
   const session = await SnowflakeSession.open();
   await ensureSnowflakeRaw(session).finally(() => session.close());
-  return snowflakeEnvironment();
+  const parser = SETTINGS.snowflakeUserAgents;
+  return { ...snowflakeEnvironment(), [parser.env]: userAgentParser() };
 }

@@ -18,4 +18,4 @@ parsed as (
 
 )
 
-select *, now()::timestamp as created_at from parsed
+select *, {{ utc_now() }} as created_at from parsed

@@ -8,7 +8,7 @@ with sessionized as (
     select * from {{ ref('int_logs_sessionized') }}
     where client_id in (
         select distinct client_id from {{ ref('stg_raw__logs') }}
-        where log_timestamp > (select coalesce(max(log_timestamp), '1970-01-01'::timestamp) from {{ ref('logs') }})
+        where log_timestamp > (select coalesce(max(log_timestamp), cast('1970-01-01' as timestamp)) from {{ ref('logs') }})
     )
 
 )

@@ -16,4 +16,4 @@ parsed as (
 
 select * from {{ ref('user_agents') }}
 union all
-select *, now()::timestamp as created_at from parsed
+select *, {{ utc_now() }} as created_at from parsed
