@@ -7,7 +7,7 @@
 {# The tails this model rebuilds: one row per client, with the time its rows are rebuilt from. #}
 {% macro log_tails() -%}
   {%- set tails = ref('int_log_tails') -%}
-  {%- if config.get('rebuilds_this_run_tails', false) -%}
+  {%- if config.get('meta', {}).get('rebuilds_this_run_tails', false) -%}
   (select client_id, rebuild_from from {{ tails }} where built_at = {{ run_started() }})
   {%- else -%}
   (select client_id, min(rebuild_from) as rebuild_from

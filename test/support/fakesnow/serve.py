@@ -5,6 +5,7 @@ a JSON file as rows of one column `json` (read_json_objects): $1 is that column,
 path in its stage, METADATA$FILE_ROW_NUMBER its line number (1-based, in file order).
 It also takes `ON_ERROR = CONTINUE`, which it does not implement, as the default ABORT_STATEMENT: a damaged
 line fails the COPY here, where Snowflake skips the line and counts it in the result's errors_seen.
+And a NULL timestamp in a query's result stays NULL (fakesnow sends it as 1970-01-01 00:00:00).
 Usage: python serve.py [fakesnow's arguments]
 """
 
@@ -13,6 +14,9 @@ from pathlib import PurePath
 
 from sqlglot import exp
 
+import pyarrow as pa
+
+import fakesnow.arrow as arrow
 import fakesnow.cli
 import fakesnow.copy_into as copy_into
 import fakesnow.transforms.stage as stage
@@ -55,6 +59,20 @@ def params_of(expr, *args, **kwargs):
     return fakesnow_params(expr, *args, **kwargs)
 
 
+fakesnow_timestamp_struct = arrow.timestamp_to_sf_struct
+
+
+def timestamp_struct(timestamps):
+    struct = fakesnow_timestamp_struct(timestamps)
+    if isinstance(timestamps, pa.ChunkedArray):
+        timestamps = timestamps.combine_chunks()
+    if timestamps.null_count == 0:
+        return struct
+    fields = [struct.type.field(i) for i in range(struct.type.num_fields)]
+    return pa.StructArray.from_arrays(struct.flatten(), fields=fields, mask=timestamps.is_null())
+
+
+arrow.timestamp_to_sf_struct = timestamp_struct
 copy_into._inserts = inserts
 copy_into._params = params_of
 

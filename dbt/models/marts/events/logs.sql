@@ -2,7 +2,7 @@
     alias='LOGS',
     unique_key='client_id',
     incremental_strategy='client_tails',
-    rebuilds_this_run_tails=true,
+    meta={'rebuilds_this_run_tails': true},
     pre_hook="{{ stage_full_refresh_sessions() }}",
     post_hook=["drop table if exists {{ full_refresh_sessions() }}", "{{ record_full_rebuild() }}"],
 ) }}
