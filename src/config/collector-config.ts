@@ -2,12 +2,6 @@ import { z } from 'zod';
 import { type HomeLayout, homeLayout } from './home.ts';
 import { SETTINGS } from './settings.ts';
 
-/** The collector's settings (see SETTINGS): validated once, at start. */
-const { memoryLimit: _memoryLimit, maxTempSize: _maxTempSize, ...collectorSettings } = SETTINGS;
-export const COLLECTOR_SETTINGS = collectorSettings;
-
-export type CollectorSettingName = keyof typeof COLLECTOR_SETTINGS;
-
 const booleanText = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
   .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
@@ -26,6 +20,13 @@ const schema = z.object({
   divertBots: booleanText,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
+
+export type CollectorSettingName = keyof typeof schema.shape;
+
+/** The collector's settings: those of SETTINGS that its schema validates, once, at start. */
+export const COLLECTOR_SETTINGS = Object.fromEntries(
+  Object.keys(schema.shape).map((name) => [name, SETTINGS[name as CollectorSettingName]]),
+) as Pick<typeof SETTINGS, CollectorSettingName>;
 
 export type CollectorConfig = Omit<z.infer<typeof schema>, 'home'> & HomeLayout;
 

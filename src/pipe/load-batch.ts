@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { constants, createGunzip } from 'node:zlib';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { INSERT_ERRORS, INSERT_LOGS, PARSE_LINES } from './mapping.ts';
-import { parseUserAgent, USER_AGENT_COLUMNS } from './user-agents.ts';
+import { parseUserAgent, userAgentLookupColumnsSql } from './user-agents.ts';
 
 /** A lake object to load: its key (path relative to the lake root), its file and its size in bytes. */
 export interface LakeObject {
@@ -238,9 +238,7 @@ async function stageNewUserAgents(c: DuckDBConnection): Promise<number> {
       select distinct USER_AGENT as ua from parsed where reason is null and USER_AGENT is not null
       except select USER_AGENT from RAW.USER_AGENT_LOOKUP`)
   ).getRowObjectsJson() as { ua: string }[];
-  await c.run(
-    `create or replace temp table new_user_agents (${USER_AGENT_COLUMNS.map((name) => `${name} varchar`).join(', ')})`,
-  );
+  await c.run(`create or replace temp table new_user_agents (${userAgentLookupColumnsSql()})`);
   const appender = await c.createAppender('new_user_agents', null, 'temp');
   for (const { ua } of fresh) {
     for (const value of parseUserAgent(ua)) {

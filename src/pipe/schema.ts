@@ -1,3 +1,5 @@
+import { userAgentLookupColumnsSql } from './user-agents.ts';
+
 /** RAW: what the pipe owns in the warehouse (spec §2), created idempotently. */
 
 /** LOG_ID = UUID v5 of `<key>:<row>` in this namespace: the same object always yields the same ids. */
@@ -51,18 +53,7 @@ create table if not exists RAW.LOAD_ERRORS (
   LOADED_AT timestamp
 );
 create table if not exists RAW.USER_AGENT_LOOKUP (
-  USER_AGENT varchar primary key,
-  BROWSER_NAME varchar,
-  BROWSER_VERSION varchar,
-  BROWSER_MAJOR varchar,
-  OS_NAME varchar,
-  OS_VERSION varchar,
-  DEVICE_TYPE varchar,
-  DEVICE_MODEL varchar,
-  DEVICE_VENDOR varchar,
-  CPU_ARCHITECTURE varchar,
-  ENGINE_NAME varchar,
-  ENGINE_VERSION varchar
+  ${userAgentLookupColumnsSql('primary key')}
 );
 ${UUID_V5_MACRO_SQL}
 `;

@@ -1,6 +1,6 @@
 import UAParser from 'ua-parser-js';
 
-/** The columns of RAW.USER_AGENT_LOOKUP, in order. */
+/** The columns of RAW.USER_AGENT_LOOKUP, in order: all text. */
 export const USER_AGENT_COLUMNS = [
   'USER_AGENT',
   'BROWSER_NAME',
@@ -21,7 +21,14 @@ export const USER_AGENT_COLUMNS = [
  * with the same library): the values of USER_AGENT_COLUMNS, in order.
  */
 export function parseUserAgent(userAgent: string): (string | null)[] {
-  const r = new UAParser(userAgent).getResult();
+  return userAgentRow(userAgent, new UAParser(userAgent).getResult());
+}
+
+/**
+ * The values of USER_AGENT_COLUMNS from ua-parser-js's `getResult()` (what Snowflake's UDF returns: the paths
+ * snowflake__parse_user_agent reads).
+ */
+export function userAgentRow(userAgent: string, r: UAParser.IResult): (string | null)[] {
   const v = (value: string | undefined) => value ?? null;
   return [
     userAgent,
@@ -37,4 +44,11 @@ export function parseUserAgent(userAgent: string): (string | null)[] {
     v(r.engine.name),
     v(r.engine.version),
   ];
+}
+
+/** The column definitions of RAW.USER_AGENT_LOOKUP; `keyConstraint` follows the key column, USER_AGENT. */
+export function userAgentLookupColumnsSql(keyConstraint = ''): string {
+  return USER_AGENT_COLUMNS.map(
+    (name, i) => `${name} varchar${i === 0 && keyConstraint ? ` ${keyConstraint}` : ''}`,
+  ).join(',\n  ');
 }

@@ -111,6 +111,6 @@ where LOG_TIMESTAMP >= ${sqlString(loadedSince)}::timestamp_ntz and DATA:context
 }
 
 /** A Snowflake string literal. */
-export function sqlString(text: string): string {
+function sqlString(text: string): string {
   return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }

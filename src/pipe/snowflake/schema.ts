@@ -1,4 +1,5 @@
 import { LOG_ID_NAMESPACE } from '../schema.ts';
+import { userAgentLookupColumnsSql } from '../user-agents.ts';
 
 /**
  * RAW on Snowflake: what the pipe owns there (spec §2), created idempotently. The same tables as the embedded
@@ -29,18 +30,7 @@ export const SNOWFLAKE_RAW_SCHEMA_SQL = [
   FIRST_ERROR varchar
 )`,
   `create table if not exists RAW.USER_AGENT_LOOKUP (
-  USER_AGENT varchar,
-  BROWSER_NAME varchar,
-  BROWSER_VERSION varchar,
-  BROWSER_MAJOR varchar,
-  OS_NAME varchar,
-  OS_VERSION varchar,
-  DEVICE_TYPE varchar,
-  DEVICE_MODEL varchar,
-  DEVICE_VENDOR varchar,
-  CPU_ARCHITECTURE varchar,
-  ENGINE_NAME varchar,
-  ENGINE_VERSION varchar
+  ${userAgentLookupColumnsSql()}
 )`,
   // the lake's objects: Firehose's gzip NDJSON, one stream record per line
   'create file format if not exists RAW.LAKE_OBJECTS type = json compression = gzip',

@@ -1,7 +1,7 @@
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../dataset/random.ts';
-import { parseUserAgent } from '../user-agents.ts';
+import { parseUserAgent, userAgentRow } from '../user-agents.ts';
 import { createUserAgentUdfSql, userAgentUdfBody } from './user-agent-udf.ts';
 
 /** 1,000 user agents of many browsers, systems and devices, with varied versions. */
@@ -59,23 +59,7 @@ describe('the user-agent UDF of Snowflake', () => {
     const agents = userAgents();
     expect(agents).toHaveLength(1000);
     for (const agent of agents) {
-      // the paths snowflake__parse_user_agent reads, in USER_AGENT_COLUMNS order
-      const r = JSON.parse(JSON.stringify(parse(agent)));
-      const v = (value: string | undefined) => value ?? null;
-      const fields = [
-        agent,
-        v(r.browser.name),
-        v(r.browser.version),
-        v(r.browser.major),
-        v(r.os.name),
-        v(r.os.version),
-        v(r.device.type),
-        v(r.device.model),
-        v(r.device.vendor),
-        v(r.cpu.architecture),
-        v(r.engine.name),
-        v(r.engine.version),
-      ];
+      const fields = userAgentRow(agent, JSON.parse(JSON.stringify(parse(agent))));
       expect(fields, agent).toEqual(parseUserAgent(agent));
     }
   });
