@@ -22,18 +22,24 @@ export function machine(): string {
 }
 
 /** Runs `./pdi args…` as a user would, timing it and watching its memory; rejects when it fails. */
-export function pdiStep(name: string, args: string[]): Promise<Step> {
-  return commandStep(name, PDI, args);
+export function pdiStep(name: string, args: string[], env?: Record<string, string>): Promise<Step> {
+  return commandStep(name, PDI, args, env);
 }
 
 /** Prints the CPU times of the command's process tree after it ends (bash's `times`: its children's line). */
 const WITH_CPU_TIMES = '"$@"; status=$?; echo "@@cpu" >&2; times >&2; exit $status';
 
 /** Runs a command, timing it, watching its memory and taking its CPU time; rejects when it fails. */
-export function commandStep(name: string, command: string, args: string[]): Promise<Step> {
+export function commandStep(
+  name: string,
+  command: string,
+  args: string[],
+  env?: Record<string, string>,
+): Promise<Step> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn('bash', ['-c', WITH_CPU_TIMES, name, command, ...args], {
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const memory = watchTreeMemory(child.pid as number);

@@ -5,13 +5,19 @@
  * again (incremental). Prints wall time and peak memory (the process tree's resident memory) of each step,
  * the data tests' share of each build, and the incremental build's share of the full one.
  *
- *   node --import tsx bench/warehouse/dbt.ts --events 1000000 [--new-share 0.01] [--dataset DIR] [--keep DIR]
+ * With `--targets duckdb,snowflake`, the same lake goes through both warehouses one after the other, Snowflake
+ * being the stand-in of the tests (test/support/fakesnow.ts: a local server on DuckDB, which measures our SQL
+ * and the round trips, not Snowflake's own speed).
+ *
+ *   node --import tsx bench/warehouse/dbt.ts --events 1000000 [--new-share 0.01] [--targets duckdb,snowflake]
+ *     [--dataset DIR] [--keep DIR]
  */
 import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { homeLayout } from '../../src/config/home.ts';
+import { type Fakesnow, startFakesnow } from '../../test/support/fakesnow.ts';
 import {
   describeTests,
   lastDbtTimings,
@@ -28,8 +34,13 @@ const { values } = parseArgs({
     'new-share': { type: 'string', default: '0.01' },
     dataset: { type: 'string' },
     keep: { type: 'string' },
+    targets: { type: 'string', default: 'duckdb' },
   },
 });
+const targets = (values.targets as string).split(',');
+for (const target of targets) {
+  if (target !== 'duckdb' && target !== 'snowflake') throw new Error(`--targets: unknown target ${target}`);
+}
 const events = Number(values.events);
 const newShare = Number(values['new-share']);
 /** Browsing rows per session in the Coveo data (36M rows, 4.9M sessions); about one event per row. */
@@ -88,35 +99,45 @@ try {
   }
   await moveObjects(heldBack, layout.lakeDir, heldBackDir);
 
-  const firstLoad = await pdiStep('load (history)', ['load', '--home', home]);
-  steps.push(firstLoad);
-  const full = await pdiStep('./pdi transform --full-refresh', [
-    'transform',
-    '--home',
-    home,
-    '--full-refresh',
-  ]);
-  steps.push(full);
-  const fullTimings = await lastDbtTimings();
-  await moveObjects(heldBack, heldBackDir, layout.lakeDir);
-  const newLoad = await pdiStep('load (new objects)', ['load', '--home', home]);
-  steps.push(newLoad);
-  const incremental = await pdiStep('./pdi transform (incremental)', ['transform', '--home', home]);
-  steps.push(incremental);
-  const incrementalTimings = await lastDbtTimings();
+  let fakesnow: Fakesnow | undefined;
+  const summaries: string[] = [];
+  for (const target of targets) {
+    fakesnow = target === 'snowflake' ? await startFakesnow('PDI_BENCH') : undefined;
+    const env = fakesnow?.env;
+    const on = (name: string) => (targets.length > 1 ? `${name} (${target})` : name);
+    const targetArgs = ['--home', home, '--target', target];
+    const firstLoad = await pdiStep(on('load (history)'), ['load', ...targetArgs], env);
+    steps.push(firstLoad);
+    const full = await pdiStep(
+      on('./pdi transform --full-refresh'),
+      ['transform', ...targetArgs, '--full-refresh'],
+      env,
+    );
+    steps.push(full);
+    const fullTimings = await lastDbtTimings();
+    await moveObjects(heldBack, heldBackDir, layout.lakeDir);
+    const newLoad = await pdiStep(on('load (new objects)'), ['load', ...targetArgs], env);
+    steps.push(newLoad);
+    const incremental = await pdiStep(on('./pdi transform (incremental)'), ['transform', ...targetArgs], env);
+    steps.push(incremental);
+    const incrementalTimings = await lastDbtTimings();
+    // the next target starts from the same lake
+    await moveObjects(heldBack, layout.lakeDir, heldBackDir);
+    await fakesnow?.stop();
 
-  const oldRows = rowsIn(firstLoad);
-  const newRows = rowsIn(newLoad);
+    const oldRows = rowsIn(firstLoad);
+    const newRows = rowsIn(newLoad);
+    summaries.push(
+      `${target}: events: ${oldRows} loaded first, then ${newRows} new (${((100 * newRows) / (oldRows + newRows)).toFixed(2)}%)`,
+      `${target}: full build ${full.seconds.toFixed(1)} s, incremental ${incremental.seconds.toFixed(1)} s: ` +
+        `${((100 * incremental.seconds) / full.seconds).toFixed(1)}% (target <= 10%)`,
+      describeTests(`${target}: full build`, fullTimings),
+      describeTests(`${target}: incremental build`, incrementalTimings),
+    );
+  }
   printSteps(steps);
   console.log('');
-  console.log(
-    `events: ${oldRows} loaded first, then ${newRows} new (${((100 * newRows) / (oldRows + newRows)).toFixed(2)}%)`,
-  );
-  console.log(
-    `incremental / full build: ${((100 * incremental.seconds) / full.seconds).toFixed(1)}% (target <= 10%)`,
-  );
-  console.log(describeTests('full build', fullTimings));
-  console.log(describeTests('incremental build', incrementalTimings));
+  for (const line of summaries) console.log(line);
 } finally {
   if (!values.keep) await rm(work, { recursive: true, force: true });
 }

@@ -2,7 +2,7 @@
    sessions / users / clients with an event in the period; "new" those whose first event of that calendar
    day falls in the period; "sum_of_X" counts product-action rows, "X" distinct (session, product) pairs. #}
 {% macro overview(grain, logs, product_actions, purchases) -%}
-with logs as {{ not_materialized() }} (
+with hits as {{ not_materialized() }} (
 
     select
         session_id, user_id, client_id, hit_type, event_timestamp,
@@ -20,7 +20,7 @@ active as (
         count(distinct user_id) as count_active_users,
         count(distinct client_id) as count_active_clients,
         count(case when hit_type = 'pageview' then 1 end) as pageviews
-    from logs
+    from hits
     group by period
 
 ),
@@ -32,7 +32,7 @@ new_{{ who }}s as (
     select date_trunc('{{ grain }}', first_of_day) as period, count(*) as count_new_{{ who }}s
     from (
         select min(event_timestamp) as first_of_day
-        from logs
+        from hits
         where {{ who }}_id is not null
         group by {{ who }}_id, day
     ) firsts
@@ -104,7 +104,7 @@ pairs as (
 
 ),
 
-purchases as (
+purchase_totals as (
 
     select
         date_trunc('{{ grain }}', event_timestamp) as period,
@@ -131,15 +131,15 @@ select
     coalesce(pairs.add_to_cart, 0) as add_to_cart,
     coalesce(products.sum_of_remove_from_cart, 0) as sum_of_remove_from_cart,
     coalesce(pairs.remove_from_cart, 0) as remove_from_cart,
-    coalesce(purchases.transactions, 0) as transactions,
-    coalesce(purchases.transaction_revenue, 0) as transaction_revenue,
-    coalesce(purchases.transaction_tax, 0) as transaction_tax,
-    coalesce(purchases.transaction_shipping, 0) as transaction_shipping,
+    coalesce(purchase_totals.transactions, 0) as transactions,
+    coalesce(purchase_totals.transaction_revenue, 0) as transaction_revenue,
+    coalesce(purchase_totals.transaction_tax, 0) as transaction_tax,
+    coalesce(purchase_totals.transaction_shipping, 0) as transaction_shipping,
     coalesce(products.purchased_items, 0) as purchased_items,
     coalesce(products.purchased_products, 0) as purchased_products,
     {{ utc_now() }} as created_at
 from visits
 left join products on products.period = visits.period
 left join pairs on pairs.period = visits.period
-left join purchases on purchases.period = visits.period
+left join purchase_totals on purchase_totals.period = visits.period
 {%- endmacro %}

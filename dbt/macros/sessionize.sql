@@ -1,33 +1,23 @@
 {#
-  Hits deduplicated and sessionized per client. Every window is partitioned by client, so that a filter on
-  client_id is pushed below them: a client's sessions come out the same whether computed alone or with all
-  others. Sessions never break at midnight: only a gap does.
+  Sessionizing, which EVENTS.LOGS (through int_sessions) and EVENTS_LIVE.LOGS_STAGED both do, one as a table
+  at each run, the other as a view that follows the pipe.
 
-  `session_ctes` runs the windows over the hits' keys only, and makes one row per session, `sessions`: when
-  it starts, when the client's next one starts, its id and users, its client's dropped hits. `join_sessions`
-  then gives each hit its session by client and time, in the hits' only join, which builds on the sessions.
-  Sorting whole hits (about 1 KB each) through the windows, joining them back to a row per hit, or a second
-  join after the first (DuckDB then built its hash table on the hits) spilled tens of GB or ran out of
-  memory at 36M hits; so does computing the sessions and joining them in one statement (a full refresh
-  stages the sessions in a table first: see EVENTS.LOGS).
+  `session_ctes` deduplicates and sessionizes the hits of `hits` (columns of stg_raw__log_keys) per client and
+  ends with `sessions`: one row per session, with when it starts, when its client's next one starts, its id and
+  users, and its client's dropped hits. Every window is partitioned by client, so that a client's sessions come
+  out the same whether computed alone or with all others, and a filter on client_id is pushed below them.
+  Sessions never break at midnight: only a gap does. `join_sessions` then gives each hit its session by client
+  and time.
 
-  `hits`: rows of stg_raw__logs. `earlier` (incremental runs): the already built EVENTS.LOGS rows that come
-  before each client's rebuilt tail, with their `cache_buster`: a hit of the tail that repeats one of them
-  (a retry, or a transaction already counted) is dropped as a full refresh would drop it.
+  The windows run over the hits' keys only, and whole hits meet the sessions in a single join: sorting whole
+  hits (about 1 KB each) through the windows, joining them back to a row per hit, or a second join after the
+  first (DuckDB then built its hash table on the hits) spilled tens of GB or ran out of memory at 36M hits; so
+  did computing the sessions and joining them in one statement, hence the int_sessions table.
+
+  `earlier` (incremental runs): the already built EVENTS.LOGS rows before each client's rebuilt tail, with
+  their `cache_buster`: a hit of the tail that repeats one of them (a retry, or a transaction already counted)
+  is dropped as a full refresh would drop it.
 #}
-{% macro sessionize(hits, earlier=none) -%}
-with {{ session_ctes(hits, earlier) }}
-
-{{ join_sessions(hits, 'sessions') }}
-{%- endmacro %}
-
-{# One row per session of `hits` (see above). #}
-{% macro sessions_of(hits) -%}
-with {{ session_ctes(hits) }}
-
-select * from sessions
-{%- endmacro %}
-
 {% macro session_ctes(hits, earlier=none) -%}
 keys as (
 
@@ -147,7 +137,7 @@ sessions as (
 )
 {%- endmacro %}
 
-{# Each hit of `hits` with its session from `sessions` (a relation of `sessions_of()` rows), dropped hits left out. #}
+{# Each hit of `hits` with its session from `sessions` (rows of `session_ctes`' last CTE), dropped hits left out. #}
 {% macro join_sessions(hits, sessions) -%}
 -- a hit's session is its client's last one started at or before it (the first hit of a session is its
 -- earliest: a hit at the same time is in it)

@@ -2,7 +2,7 @@ import type { CollectorConfig } from '../config/collector-config.ts';
 import { controlSocketPath } from '../config/runtime-paths.ts';
 import { createDashboardApp, type OverviewRow, type StatsSource } from '../dashboard/app.ts';
 import { ensureRawSchema, loadNewObjects } from '../pipe/index.ts';
-import { runDbt } from '../warehouse/dbt/index.ts';
+import { dbtBuildArgs, runDbt } from '../warehouse/dbt/index.ts';
 import { serveWarehouseControl, Warehouse } from '../warehouse/index.ts';
 import { type RunningCollector, startCollector } from './collector.ts';
 import type { Logger } from './log.ts';
@@ -70,7 +70,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
   const transform = async () => {
     const result = await warehouse.exclusive(() =>
-      runDbt(['build'], { warehousePath: config.warehousePath }),
+      runDbt(dbtBuildArgs(), { warehousePath: config.warehousePath }),
     );
     status.lastTransform = new Date();
     status.transformOk = result.code === 0;

@@ -1,8 +1,10 @@
 import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { homeLayout } from '../../src/config/home.ts';
 import { generateDataset } from '../../src/dataset/generator.ts';
 import { listLakeObjects } from '../../src/stream/lake-reader.ts';
+import { runDbtUnitTests } from '../support/dbt-unit-tests.ts';
 import { type Fakesnow, startFakesnow } from '../support/fakesnow.ts';
 import { runPdi, tempHome } from '../support/pdi.ts';
 
@@ -176,6 +178,17 @@ describe('the models on Snowflake (fakesnow) and on DuckDB', () => {
     await both(['transform', '--full-refresh']);
     await expectSameTables();
   }, 600_000);
+
+  it("pass the dbt project's unit tests on Snowflake too", async () => {
+    const run = await runDbtUnitTests({
+      warehousePath: homeLayout(home).warehousePath,
+      target: 'snowflake',
+      env: fakesnow.env,
+    });
+    expect(run.code, run.output.slice(-4000)).toBe(0);
+    expect(run.results.map((r) => r.name).sort()).toEqual(run.declared);
+    expect(run.results.every((r) => r.status === 'pass')).toBe(true);
+  }, 300_000);
 });
 
 describe('the models compiled for Snowflake', () => {

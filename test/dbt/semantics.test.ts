@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { homeLayout } from '../../src/config/home.ts';
 import { publishLakeObject } from '../../src/stream/index.ts';
+import { runDbtUnitTests } from '../support/dbt-unit-tests.ts';
 import { runPdi, tempHome } from '../support/pdi.ts';
 
 /** A stream record as the collector writes it, received at `receivedMs` with these GA parameters. */
@@ -186,4 +188,12 @@ describe('the models fix the original bugs', () => {
       { n: '0' },
     ]);
   });
+
+  it("passes the dbt project's unit tests (given rows, expected rows) on DuckDB", async () => {
+    const run = await runDbtUnitTests({ warehousePath: homeLayout(home).warehousePath });
+    expect(run.code, run.output.slice(-4000)).toBe(0);
+    expect(run.declared.length).toBeGreaterThanOrEqual(4);
+    expect(run.results.map((r) => r.name).sort()).toEqual(run.declared);
+    expect(run.results.every((r) => r.status === 'pass')).toBe(true);
+  }, 120_000);
 });

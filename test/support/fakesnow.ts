@@ -1,8 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { afterAll } from 'vitest';
-import { ensureVirtualEnv } from '../../src/warehouse/dbt/index.ts';
-import { ROOT } from './pdi.ts';
+import { ensureVirtualEnv, PROJECT_ROOT as ROOT } from '../../src/warehouse/dbt/index.ts';
 
 const HERE = path.join(import.meta.dirname, 'fakesnow');
 
@@ -15,7 +13,8 @@ export interface Fakesnow {
 }
 
 const running = new Set<ChildProcess>();
-afterAll(() => {
+// a test or benchmark that fails before stopping it leaves no server behind
+process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 

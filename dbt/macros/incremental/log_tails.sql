@@ -80,6 +80,14 @@
 {%- endmacro %}
 
 {#
+  Whether this run rebuilds EVENTS.LOGS by tails rather than whole: it exists and this is no full refresh
+  (what is_incremental() says in EVENTS.LOGS itself, for the models that run before it).
+#}
+{% macro logs_rebuilt_by_tails() -%}
+  {{ return(previous_build('logs') is not none and not flags.FULL_REFRESH) }}
+{%- endmacro %}
+
+{#
   The relation of a model as the last run left it, or none: for a model that must read another's previous state
   and runs before it (a ref would be a cycle).
 #}

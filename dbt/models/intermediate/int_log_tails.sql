@@ -22,7 +22,7 @@
   Reads EVENTS.LOGS as the last run left it: not a ref, as this model runs before it (EVENTS.LOGS reads it).
 #}
 {%- set logs = previous_build('logs') -%}
-{%- set incremental = logs is not none and not flags.FULL_REFRESH -%}
+{%- set incremental = logs_rebuilt_by_tails() -%}
 {%- set earlier_tails = adapter.get_relation(this.database, this.schema, this.identifier) -%}
 with earlier_runs as (
 

@@ -12,13 +12,13 @@ export function transformCommand(): Command {
     .addOption(maxTempSizeOption())
     .option('--full-refresh', 'rebuild the incremental models from scratch', false)
     .action(async (flags: { home: string; target?: string; fullRefresh: boolean }) => {
-      const { runDbt } = await import('../../warehouse/dbt/index.ts');
+      const { dbtBuildArgs, runDbt } = await import('../../warehouse/dbt/index.ts');
       const { warehousePath } = homeLayout(flags.home);
       const target = resolveTarget(flags.target);
       // the models read what the pipe makes in RAW (RAW.UUID_V5 on DuckDB, the tables on Snowflake): make it
       // when missing (opening also says clearly when there is no warehouse or no login)
       const env = target === 'snowflake' ? await prepareSnowflake() : await prepareDuckdb(warehousePath);
-      const result = await runDbt(['build', ...(flags.fullRefresh ? ['--full-refresh'] : [])], {
+      const result = await runDbt(dbtBuildArgs({ fullRefresh: flags.fullRefresh }), {
         warehousePath,
         target,
         env,

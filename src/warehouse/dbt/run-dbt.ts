@@ -4,6 +4,20 @@ import { SETTINGS } from '../../config/settings.ts';
 import { maxTempSize, memoryLimit } from '../warehouse.ts';
 import { ensurePythonEnv, PROJECT_ROOT } from './python-env.ts';
 
+/**
+ * `dbt build`'s arguments for a run that builds the warehouse: models and their data tests. The models' unit
+ * tests check the SQL, not the data, and need no run of their own on every build: the test suite runs them
+ * (`dbt test --select test_type:unit`).
+ */
+export function dbtBuildArgs(options: { fullRefresh?: boolean } = {}): string[] {
+  return [
+    'build',
+    '--exclude-resource-type',
+    'unit_test',
+    ...(options.fullRefresh ? ['--full-refresh'] : []),
+  ];
+}
+
 export interface DbtRun {
   code: number;
   output: string;

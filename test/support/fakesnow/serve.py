@@ -5,7 +5,9 @@ a JSON file as rows of one column `json` (read_json_objects): $1 is that column,
 path in its stage, METADATA$FILE_ROW_NUMBER its line number (1-based, in file order).
 It also takes `ON_ERROR = CONTINUE`, which it does not implement, as the default ABORT_STATEMENT: a damaged
 line fails the COPY here, where Snowflake skips the line and counts it in the result's errors_seen.
-And a NULL timestamp in a query's result stays NULL (fakesnow sends it as 1970-01-01 00:00:00).
+And a NULL timestamp in a query's result stays NULL (fakesnow sends it as 1970-01-01 00:00:00). And a temporary
+table named in a schema (dbt's unit tests make one to learn their columns' types) is made as a plain table:
+DuckDB keeps temporary tables in a catalog of their own.
 Usage: python serve.py [fakesnow's arguments]
 """
 
@@ -19,6 +21,7 @@ import pyarrow as pa
 import fakesnow.arrow as arrow
 import fakesnow.cli
 import fakesnow.copy_into as copy_into
+import fakesnow.cursor as cursor
 import fakesnow.transforms.stage as stage
 
 fakesnow_inserts = copy_into._inserts
@@ -72,7 +75,20 @@ def timestamp_struct(timestamps):
     return pa.StructArray.from_arrays(struct.flatten(), fields=fields, mask=timestamps.is_null())
 
 
+fakesnow_transform = cursor.FakeSnowflakeCursor._transform
+
+
+def transform(self, expression, params):
+    if isinstance(expression, exp.Create) and expression.kind == "TABLE" and expression.this.find(exp.Table):
+        table = expression.this.find(exp.Table)
+        properties = expression.args.get("properties")
+        if table.db and properties:
+            properties.set("expressions", [p for p in properties.expressions if not isinstance(p, exp.TemporaryProperty)])
+    return fakesnow_transform(self, expression, params)
+
+
 arrow.timestamp_to_sf_struct = timestamp_struct
+cursor.FakeSnowflakeCursor._transform = transform
 copy_into._inserts = inserts
 copy_into._params = params_of
 

@@ -1,3 +1,25 @@
-{{ config(alias='EVENTS', unique_key='client_id', incremental_strategy='client_tails', post_hook="{{ record_tails_consumed() }}") }}
+{{ config(
+    alias='EVENTS',
+    incremental_strategy='client_tails',
+    post_hook="{{ record_tails_consumed() }}",
+) }}
 -- depends_on: {{ ref('int_log_tails') }}
-{{ select_events(tail_rows(ref('logs'))) }}
+{#
+  EVENTS.EVENTS: one row per event hit (`t=event`) with a category (`ec`). An incremental run rebuilds the tails of
+  EVENTS.LOGS made since this model last ran; EVENTS_LIVE.EVENTS makes the same rows (select_events).
+#}
+with
+
+logs as (
+
+    select * from {{ tail_rows(ref('logs')) }} logs
+
+),
+
+events as (
+
+    {{ select_events('logs') }}
+
+)
+
+select * from events

@@ -1,4 +1,25 @@
-{{ config(alias='PRODUCT_ACTIONS', unique_key='client_id', incremental_strategy='client_tails', post_hook="{{ record_tails_consumed() }}") }}
+{{ config(
+    alias='PRODUCT_ACTIONS',
+    incremental_strategy='client_tails',
+    post_hook="{{ record_tails_consumed() }}",
+) }}
 -- depends_on: {{ ref('int_log_tails') }}
-{# One row per product (pr<N>…) of a hit with a product action. #}
-{{ select_product_actions(tail_rows(ref('logs'))) }}
+{#
+  EVENTS.PRODUCT_ACTIONS: one row per product (`pr<N>…`) of a hit with a product action. An incremental run rebuilds the tails of
+  EVENTS.LOGS made since this model last ran; EVENTS_LIVE.PRODUCT_ACTIONS makes the same rows (select_product_actions).
+#}
+with
+
+logs as (
+
+    select * from {{ tail_rows(ref('logs')) }} logs
+
+),
+
+product_actions as (
+
+    {{ select_product_actions('logs') }}
+
+)
+
+select * from product_actions

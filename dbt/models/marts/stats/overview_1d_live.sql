@@ -1,3 +1,29 @@
 {{ config(materialized='view', alias='OVERVIEW_1D_LIVE') }}
-{# Today's (and every day's) overview from EVENTS_LIVE: includes the hits loaded since the last run. #}
-{{ overview('day', ref('logs_live'), ref('product_actions_live'), ref('purchases_live')) }}
+{# STATS.OVERVIEW_1D_LIVE: STATS.OVERVIEW_1D from EVENTS_LIVE, with the hits loaded since the last run. #}
+with
+
+logs as (
+
+    select * from {{ ref('logs_live') }}
+
+),
+
+product_actions as (
+
+    select * from {{ ref('product_actions_live') }}
+
+),
+
+purchases as (
+
+    select * from {{ ref('purchases_live') }}
+
+),
+
+overview as (
+
+    {{ overview('day', 'logs', 'product_actions', 'purchases') }}
+
+)
+
+select * from overview

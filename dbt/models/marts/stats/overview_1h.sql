@@ -1,3 +1,37 @@
-{{ config(alias='OVERVIEW_1H', materialized='incremental', incremental_strategy='periods_from', post_hook="{{ record_tails_consumed() }}") }}
+{{ config(
+    alias='OVERVIEW_1H',
+    incremental_strategy='periods_from',
+    post_hook="{{ record_tails_consumed() }}",
+) }}
 -- depends_on: {{ ref('int_log_tails') }}
-{{ overview('hour', stats_rows(ref('logs')), stats_rows(ref('product_actions')), stats_rows(ref('purchases'))) }}
+{#
+  STATS.OVERVIEW_1H: one row per hour of event time (UTC), the figures of the `overview` macro. An
+  incremental run recomputes the hours from the first day of the tails rebuilt since this model last ran.
+#}
+with
+
+logs as (
+
+    select * from {{ stats_rows(ref('logs')) }} logs
+
+),
+
+product_actions as (
+
+    select * from {{ stats_rows(ref('product_actions')) }} product_actions
+
+),
+
+purchases as (
+
+    select * from {{ stats_rows(ref('purchases')) }} purchases
+
+),
+
+overview as (
+
+    {{ overview('hour', 'logs', 'product_actions', 'purchases') }}
+
+)
+
+select * from overview

@@ -1,2 +1,29 @@
 {{ config(materialized='view', alias='OVERVIEW_1H_LIVE') }}
-{{ overview('hour', ref('logs_live'), ref('product_actions_live'), ref('purchases_live')) }}
+{# STATS.OVERVIEW_1H_LIVE: STATS.OVERVIEW_1H from EVENTS_LIVE, with the hits loaded since the last run. #}
+with
+
+logs as (
+
+    select * from {{ ref('logs_live') }}
+
+),
+
+product_actions as (
+
+    select * from {{ ref('product_actions_live') }}
+
+),
+
+purchases as (
+
+    select * from {{ ref('purchases_live') }}
+
+),
+
+overview as (
+
+    {{ overview('hour', 'logs', 'product_actions', 'purchases') }}
+
+)
+
+select * from overview
