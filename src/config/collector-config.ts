@@ -45,14 +45,38 @@ export function resolveCollectorConfig(
     const name = key as CollectorSettingName;
     raw[name] = flags[name] ?? env[setting.env] ?? defaults[name] ?? setting.default;
   }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0]) as CollectorSettingName;
-      const setting = COLLECTOR_SETTINGS[name];
-      return `${name} (${setting.env}=${JSON.stringify(raw[name])}): ${issue.message}`;
-    });
-    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  const parsed = checked(schema, raw);
+  return { ...parsed, ...homeLayout(parsed.home) };
+}
+
+const lambdaSchema = z.object({
+  firehoseStream: z.string().min(1, 'required: the name of the delivery stream'),
+  firehoseErrorsStream: z.string().min(1, 'required: the name of the delivery stream'),
+  firehoseDeadlineMs: integerText(100, 15 * 60 * 1000),
+  anonymizeIp: booleanText,
+  divertBots: booleanText,
+  logLevel: schema.shape.logLevel,
+});
+
+type LambdaSettingName = keyof typeof lambdaSchema.shape;
+export type LambdaCollectorConfig = z.infer<typeof lambdaSchema>;
+
+/** The Lambda collector's settings, from its environment (a function has no flags) or the defaults. */
+export function resolveLambdaConfig(env: NodeJS.ProcessEnv): LambdaCollectorConfig {
+  const raw: Record<string, unknown> = {};
+  for (const name of Object.keys(lambdaSchema.shape) as LambdaSettingName[]) {
+    raw[name] = env[SETTINGS[name].env] ?? SETTINGS[name].default;
   }
-  return { ...parsed.data, ...homeLayout(parsed.data.home) };
+  return checked(lambdaSchema, raw);
+}
+
+/** The settings `raw` (by name) validated by `settingsSchema`, or a ConfigError naming each bad one and its variable. */
+function checked<S extends z.ZodObject>(settingsSchema: S, raw: Record<string, unknown>): z.infer<S> {
+  const parsed = settingsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0]) as keyof typeof SETTINGS;
+    return `${name} (${SETTINGS[name].env}=${JSON.stringify(raw[name])}): ${issue.message}`;
+  });
+  throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
 }

@@ -42,6 +42,21 @@ export const SETTINGS = {
     doc: "divert hits of known bots to stream_errors/ with reason 'bot'",
   },
   logLevel: { env: 'PDI_LOG_LEVEL', default: 'info', doc: 'fatal, error, warn, info, debug or trace' },
+  firehoseStream: {
+    env: 'PDI_FIREHOSE_STREAM',
+    default: '',
+    doc: 'the Lambda collector: the Firehose delivery stream of accepted hits (into stream_data/); required there',
+  },
+  firehoseErrorsStream: {
+    env: 'PDI_FIREHOSE_ERRORS_STREAM',
+    default: '',
+    doc: 'the Lambda collector: the Firehose delivery stream of refused hits (into stream_errors/); required there',
+  },
+  firehoseDeadlineMs: {
+    env: 'PDI_FIREHOSE_DEADLINE_MS',
+    default: '5000',
+    doc: "the Lambda collector: how long a hit may wait for Firehose before a 503 (ms); below the function's timeout",
+  },
   target: {
     env: 'PDI_TARGET',
     default: 'duckdb',

@@ -6,3 +6,11 @@ export type { Logger };
 export function createLogger(level: string, name = 'pdi'): Logger {
   return pino({ name, level }, pino.destination({ fd: 2, sync: false }));
 }
+
+/**
+ * A function's logs (AWS Lambda: CloudWatch): JSON lines on stdout, written at once, since a function may be
+ * frozen as soon as it has answered.
+ */
+export function createFunctionLogger(level: string, name = 'pdi-collector'): Logger {
+  return pino({ name, level }, pino.destination({ fd: 1, sync: true }));
+}
