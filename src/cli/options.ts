@@ -61,6 +61,17 @@ export function resolveTarget(flag: string | undefined): Target {
   return target as Target;
 }
 
+/** `--lake DIR|s3://BUCKET[/PREFIX]` (env PDI_LAKE): where load and replay read the lake objects. */
+export function lakeOption(): Option {
+  return settingOption('--lake <location>', 'lake');
+}
+
+/** The lake a command reads: its flag, else PDI_LAKE, else the home's own lake folder. */
+export function resolveLake(flag: string | undefined, homeLakeDir: string): string {
+  const lake = flag ?? process.env[SETTINGS.lake.env];
+  return lake === undefined || lake === '' ? homeLakeDir : lake;
+}
+
 export function memoryLimitOption(): Option {
   return settingOption('--memory-limit <size>', 'memoryLimit').argParser(duckdbSize);
 }

@@ -57,6 +57,11 @@ export const SETTINGS = {
     default: '5000',
     doc: "the Lambda collector: how long a hit may wait for Firehose before a 503 (ms); below the function's timeout",
   },
+  lake: {
+    env: 'PDI_LAKE',
+    default: 'HOME/lake',
+    doc: 'the lake that load and replay read: a folder, or s3://BUCKET[/PREFIX] (AWS_REGION, credentials, AWS_ENDPOINT_URL_S3)',
+  },
   target: {
     env: 'PDI_TARGET',
     default: 'duckdb',

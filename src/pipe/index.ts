@@ -1,4 +1,12 @@
-export { type BatchLoad, type LakeObject, loadBatch, type ObjectLoad } from './load-batch.ts';
+export {
+  type Lake,
+  LakeAccessError,
+  type LakeListing,
+  type LakeObject,
+  localLake,
+  openLake,
+} from './lake/lake.ts';
+export { type BatchLoad, loadBatch, type ObjectLoad } from './load-batch.ts';
 export {
   ensureRawSchema,
   type LoadOptions,

@@ -3,15 +3,9 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { constants, createGunzip } from 'node:zlib';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { LakeObject } from './lake/lake.ts';
 import { INSERT_ERRORS, INSERT_LOGS, PARSE_LINES } from './mapping.ts';
 import { parseUserAgent, userAgentLookupColumnsSql } from './user-agents.ts';
-
-/** A lake object to load: its key (path relative to the lake root), its file and its size in bytes. */
-export interface LakeObject {
-  key: string;
-  file: string;
-  bytes: number;
-}
 
 export interface ObjectLoad {
   key: string;

@@ -1,8 +1,6 @@
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
-import { listLakeObjects } from '../stream/lake-reader.ts';
 import type { Warehouse } from '../warehouse/index.ts';
-import { type LakeObject, loadBatch, type ObjectLoad } from './load-batch.ts';
+import { type Lake, type LakeListing, localLake } from './lake/lake.ts';
+import { loadBatch, type ObjectLoad } from './load-batch.ts';
 import { RAW_SCHEMA_SQL } from './schema.ts';
 
 export interface LoadSummary {
@@ -29,55 +27,72 @@ export async function ensureRawSchema(warehouse: Warehouse): Promise<void> {
   await warehouse.run(RAW_SCHEMA_SQL);
 }
 
-/** Snowpipe's job: every lake object under `stream_data/` not yet in the load history, loaded once. */
+/**
+ * Snowpipe's job: every lake object under `stream_data/` not yet in the load history, loaded once. The lake is
+ * a folder or an S3 bucket (`openLake`); a remote lake's next batch is fetched while this one loads.
+ */
 export async function loadNewObjects(
   warehouse: Warehouse,
-  lakeDir: string,
+  lake: Lake | string,
   options: LoadOptions = {},
 ): Promise<LoadSummary> {
   const started = Date.now();
+  const source = typeof lake === 'string' ? localLake(lake) : lake;
   await ensureRawSchema(warehouse);
   const loaded = new Set(
     (await warehouse.query('select FILE_NAME from RAW.LOAD_HISTORY')).map((r) => String(r.FILE_NAME)),
   );
-  const keys = (await listLakeObjects(lakeDir, 'stream_data')).filter(
-    (key) => !loaded.has(key) && (options.filter?.(key) ?? true),
+  const listings = (await source.list('stream_data')).filter(
+    (o) => !loaded.has(o.key) && (options.filter?.(o.key) ?? true),
   );
   const summary: LoadSummary = { objects: 0, rows: 0, errors: 0, userAgents: 0, seconds: 0 };
   const loadedAt = new Date();
   let done = 0;
-  for await (const batch of batches(lakeDir, keys, options.batchBytes ?? DEFAULT_BATCH_BYTES)) {
-    const loaded = await warehouse.withConnection((c) => loadBatch(c, batch, loadedAt));
-    summary.userAgents += loaded.userAgents;
-    for (const load of loaded.objects) {
-      if (!load.skipped) {
-        summary.objects++;
-        summary.rows += load.rows;
-        summary.errors += load.errors;
+  const groups = batches(listings, options.batchBytes ?? DEFAULT_BATCH_BYTES);
+  let next = groups.length > 0 ? source.fetch(groups[0] as LakeListing[]) : null;
+  for (let i = 0; next; i++) {
+    const fetched = await next;
+    // the next batch travels while this one loads; a failed fetch stops the load after this batch
+    next = i + 1 < groups.length ? source.fetch(groups[i + 1] as LakeListing[]) : null;
+    next?.catch(() => {});
+    try {
+      const batch = await warehouse.withConnection((c) => loadBatch(c, fetched.objects, loadedAt));
+      summary.userAgents += batch.userAgents;
+      for (const load of batch.objects) {
+        if (!load.skipped) {
+          summary.objects++;
+          summary.rows += load.rows;
+          summary.errors += load.errors;
+        }
+        options.onObject?.(load, ++done, listings.length);
       }
-      options.onObject?.(load, ++done, keys.length);
+    } catch (error) {
+      await next?.then((n) => n.release()).catch(() => {});
+      throw error;
+    } finally {
+      await fetched.release();
     }
   }
   summary.seconds = (Date.now() - started) / 1000;
   return summary;
 }
 
-/** The objects of `keys`, in order, grouped into batches of about `batchBytes` gzip bytes. */
-async function* batches(lakeDir: string, keys: string[], batchBytes: number): AsyncGenerator<LakeObject[]> {
-  let batch: LakeObject[] = [];
+/** The objects, in order, grouped into batches of about `batchBytes` gzip bytes. */
+function batches(listings: LakeListing[], batchBytes: number): LakeListing[][] {
+  const groups: LakeListing[][] = [];
+  let batch: LakeListing[] = [];
   let bytes = 0;
-  for (const key of keys) {
-    const file = path.join(lakeDir, key);
-    const size = (await stat(file)).size;
-    if (batch.length > 0 && (bytes + size > batchBytes || batch.length >= MAX_BATCH_OBJECTS)) {
-      yield batch;
+  for (const listing of listings) {
+    if (batch.length > 0 && (bytes + listing.bytes > batchBytes || batch.length >= MAX_BATCH_OBJECTS)) {
+      groups.push(batch);
       batch = [];
       bytes = 0;
     }
-    batch.push({ key, file, bytes: size });
-    bytes += size;
+    batch.push(listing);
+    bytes += listing.bytes;
   }
-  if (batch.length > 0) yield batch;
+  if (batch.length > 0) groups.push(batch);
+  return groups;
 }
 
 /** The UTC hour of an object, from its `stream_data/YYYY/MM/DD/HH/` folder. */
@@ -93,10 +108,11 @@ export function objectHourMs(key: string): number | null {
  */
 export async function replayLake(
   warehouse: Warehouse,
-  lakeDir: string,
+  lake: Lake | string,
   range: { fromMs?: number; toMs?: number } = {},
   options: Omit<LoadOptions, 'filter'> = {},
 ): Promise<LoadSummary> {
+  const source = typeof lake === 'string' ? localLake(lake) : lake;
   await ensureRawSchema(warehouse);
   const inRange = (key: string) => {
     const hour = objectHourMs(key);
@@ -105,7 +121,7 @@ export async function replayLake(
       (range.fromMs === undefined || hour >= range.fromMs) && (range.toMs === undefined || hour < range.toMs)
     );
   };
-  const keys = (await listLakeObjects(lakeDir, 'stream_data')).filter(inRange);
+  const keys = (await source.list('stream_data')).map((o) => o.key).filter(inRange);
   await warehouse.withConnection(async (c) => {
     await c.run('begin transaction');
     try {
@@ -127,5 +143,5 @@ export async function replayLake(
     }
   });
   const keySet = new Set(keys);
-  return loadNewObjects(warehouse, lakeDir, { ...options, filter: (key) => keySet.has(key) });
+  return loadNewObjects(warehouse, source, { ...options, filter: (key) => keySet.has(key) });
 }

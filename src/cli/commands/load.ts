@@ -2,7 +2,16 @@ import { access } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { type HomeLayout, homeLayout } from '../../config/home.ts';
 import type { LoadSummary } from '../../pipe/pipe.ts';
-import { homeOption, maxTempSizeOption, memoryLimitOption, resolveTarget, targetOption } from '../options.ts';
+import {
+  homeOption,
+  lakeOption,
+  maxTempSizeOption,
+  memoryLimitOption,
+  resolveLake,
+  resolveTarget,
+  targetOption,
+  UsageError,
+} from '../options.ts';
 import { positiveNumber } from '../parse.ts';
 import { progressBar } from '../progress.ts';
 import { untilSignal } from '../signals.ts';
@@ -12,6 +21,7 @@ export function loadCommand(): Command {
     .description('load every new lake object into RAW.LOGS (exactly once), then exit, or keep watching')
     .addOption(homeOption())
     .addOption(targetOption())
+    .addOption(lakeOption())
     .addOption(memoryLimitOption())
     .addOption(maxTempSizeOption())
     .option('--watch', 'keep watching the lake for new objects', false)
@@ -20,37 +30,48 @@ export function loadCommand(): Command {
         .default(2)
         .argParser(positiveNumber),
     )
-    .action(async (flags: { home: string; target?: string; watch: boolean; interval: number }) => {
-      const layout = homeLayout(flags.home);
-      const target = resolveTarget(flags.target);
-      await access(layout.lakeDir).catch(() => {
-        throw new Error(`no lake at ${layout.lakeDir}: collect or backfill some hits first`);
-      });
-      const stop = flags.watch ? untilSignal() : null;
-      const pipe = target === 'snowflake' ? await snowflakePipe(layout.lakeDir) : await duckdbPipe(layout);
-      try {
-        do {
-          let bar: ReturnType<typeof progressBar> | null = null;
-          const summary = await pipe.loadNew((done, total) => {
-            if (!bar && total > 20) bar = progressBar('objects', total);
-            bar?.update(done);
+    .action(
+      async (flags: { home: string; target?: string; lake?: string; watch: boolean; interval: number }) => {
+        const layout = homeLayout(flags.home);
+        const target = resolveTarget(flags.target);
+        const lake = resolveLake(flags.lake, layout.lakeDir);
+        const remote = lake.startsWith('s3://');
+        if (remote && target === 'snowflake') {
+          throw new UsageError(
+            'an S3 lake reaches Snowflake through its Snowpipe, not through ./pdi load: use --target duckdb, or a local lake',
+          );
+        }
+        if (!remote) {
+          await access(lake).catch(() => {
+            throw new Error(`no lake at ${lake}: collect or backfill some hits first`);
           });
-          (bar as ReturnType<typeof progressBar> | null)?.stop();
-          if (!flags.watch || summary.objects > 0) {
-            process.stdout.write(
-              `loaded ${summary.objects} objects, ${summary.rows} rows, ${summary.errors} damaged lines` +
-                `${summary.errors > 0 ? ' (see RAW.LOAD_ERRORS)' : ''}, ${summary.userAgents} new user agents ` +
-                `in ${summary.seconds.toFixed(1)} s\n`,
-            );
-          }
-        } while (
-          stop &&
-          (await Promise.race([stop.then(() => false), sleep(flags.interval * 1000).then(() => true)]))
-        );
-      } finally {
-        await pipe.close();
-      }
-    });
+        }
+        const stop = flags.watch ? untilSignal() : null;
+        const pipe = target === 'snowflake' ? await snowflakePipe(lake) : await duckdbPipe(layout, lake);
+        try {
+          do {
+            let bar: ReturnType<typeof progressBar> | null = null;
+            const summary = await pipe.loadNew((done, total) => {
+              if (!bar && total > 20) bar = progressBar('objects', total);
+              bar?.update(done);
+            });
+            (bar as ReturnType<typeof progressBar> | null)?.stop();
+            if (!flags.watch || summary.objects > 0) {
+              process.stdout.write(
+                `loaded ${summary.objects} objects, ${summary.rows} rows, ${summary.errors} damaged lines` +
+                  `${summary.errors > 0 ? ' (see RAW.LOAD_ERRORS)' : ''}, ${summary.userAgents} new user agents ` +
+                  `in ${summary.seconds.toFixed(1)} s\n`,
+              );
+            }
+          } while (
+            stop &&
+            (await Promise.race([stop.then(() => false), sleep(flags.interval * 1000).then(() => true)]))
+          );
+        } finally {
+          await pipe.close();
+        }
+      },
+    );
 }
 
 interface Pipe {
@@ -58,13 +79,14 @@ interface Pipe {
   close(): Promise<void>;
 }
 
-async function duckdbPipe(layout: HomeLayout): Promise<Pipe> {
+async function duckdbPipe(layout: HomeLayout, location: string): Promise<Pipe> {
   const { Warehouse } = await import('../../warehouse/index.ts');
-  const { loadNewObjects } = await import('../../pipe/index.ts');
+  const { loadNewObjects, openLake } = await import('../../pipe/index.ts');
+  const lake = await openLake(location);
   const warehouse = await Warehouse.open(layout.warehousePath, { create: true });
   return {
     loadNew: (onObject) =>
-      loadNewObjects(warehouse, layout.lakeDir, { onObject: (_load, done, total) => onObject(done, total) }),
+      loadNewObjects(warehouse, lake, { onObject: (_load, done, total) => onObject(done, total) }),
     close: () => warehouse.close(),
   };
 }
