@@ -1,19 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-
-/**
- * The collector's routes, and only them: nothing else reaches the function. The preflights are routed to the
- * function too, which answers them (and every answer's CORS headers) exactly as the Node server does; CORS
- * configured on the gateway would answer them itself, and rewrite those headers.
- */
-export const COLLECTOR_ROUTES = [
-  'GET /collect',
-  'POST /collect',
-  'POST /batch',
-  'OPTIONS /collect',
-  'OPTIONS /batch',
-  'GET /healthz',
-] as const;
+import { COLLECTOR_ROUTES } from './settings.ts';
 
 export interface ApiArgs {
   function: aws.lambda.Function;

@@ -1,18 +1,13 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { collectorVariables, type InfraConfig } from './settings.ts';
 
 export interface CollectorArgs {
   /** dist/lambda/collector.zip (`npm run build:lambda`). */
   zipPath: string;
   dataStream: aws.kinesis.FirehoseDeliveryStream;
   errorsStream: aws.kinesis.FirehoseDeliveryStream;
-  memoryMb: number;
-  timeoutSeconds: number;
-  runtime: string;
-  logRetentionDays: number;
-  anonymizeIp: boolean;
-  divertBots: boolean;
-  logLevel: string;
+  config: InfraConfig;
 }
 
 /**
@@ -26,7 +21,8 @@ export class Collector extends pulumi.ComponentResource {
   constructor(name: string, args: CollectorArgs, opts?: pulumi.ComponentResourceOptions) {
     super('pdi:aws:Collector', name, {}, opts);
     const parent = { parent: this };
-    this.logGroup = new aws.cloudwatch.LogGroup(name, { retentionInDays: args.logRetentionDays }, parent);
+    const { config } = args;
+    this.logGroup = new aws.cloudwatch.LogGroup(name, { retentionInDays: config.logRetentionDays }, parent);
     const role = new aws.iam.Role(
       name,
       {
@@ -70,22 +66,17 @@ export class Collector extends pulumi.ComponentResource {
       {
         code: new pulumi.asset.FileArchive(args.zipPath),
         handler: 'index.handler',
-        runtime: args.runtime,
+        runtime: config.collectorRuntime,
         architectures: ['arm64'],
-        memorySize: args.memoryMb,
-        timeout: args.timeoutSeconds,
+        memorySize: config.collectorMemoryMb,
+        timeout: config.collectorTimeoutSeconds,
         role: role.arn,
         loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
         environment: {
-          variables: {
-            PDI_FIREHOSE_STREAM: args.dataStream.name,
-            PDI_FIREHOSE_ERRORS_STREAM: args.errorsStream.name,
-            // a hit gives up on Firehose (503) before the function times out
-            PDI_FIREHOSE_DEADLINE_MS: String(Math.max(1000, (args.timeoutSeconds - 2) * 1000)),
-            PDI_ANONYMIZE_IP: String(args.anonymizeIp),
-            PDI_DIVERT_BOTS: String(args.divertBots),
-            PDI_LOG_LEVEL: args.logLevel,
-          },
+          variables: collectorVariables(
+            { data: args.dataStream.name, errors: args.errorsStream.name },
+            config,
+          ),
         },
       },
       { parent: this, dependsOn: [policy] },

@@ -27,13 +27,7 @@ const collector = new Collector('collector', {
   zipPath: ZIP,
   dataStream: stream.data,
   errorsStream: stream.errors,
-  memoryMb: config.collectorMemoryMb,
-  timeoutSeconds: config.collectorTimeoutSeconds,
-  runtime: config.collectorRuntime,
-  logRetentionDays: config.logRetentionDays,
-  anonymizeIp: config.anonymizeIp,
-  divertBots: config.divertBots,
-  logLevel: config.logLevel,
+  config,
 });
 const api = new Api('api', {
   function: collector.function,

@@ -1,9 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 
-/** The lake's two prefixes, as Firehose writes them and the pipe (and Snowpipe) reads them. */
-export const DATA_PREFIX = 'stream_data/';
-export const ERRORS_PREFIX = 'stream_errors/';
+import { ERRORS_PREFIX } from './settings.ts';
 
 export interface LakeArgs {
   bucketName?: string;

@@ -29,6 +29,9 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
 export function s3Lake(url: string, client?: S3Client): Lake {
   const { bucket, prefix } = parseS3Url(url);
   const endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  // the SDK pinned in package.json runs on Node 20; its notice that later versions will not is for the
+  // project's maintainers, not on every load's stderr
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const s3 = client ?? new S3Client({ forcePathStyle: endpoint !== undefined });
   const root = prefix ? `${prefix}/` : '';
   const fail = (error: unknown) => {
