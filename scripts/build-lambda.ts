@@ -4,7 +4,7 @@
  * it imports bundled and minified, the AWS SDK's Firehose client included (not the runtime's). The zip's
  * entries carry a fixed date, so that the same sources make the same zip (and Pulumi sees no change).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
@@ -33,7 +33,10 @@ export async function buildLambda(): Promise<{ zipPath: string; zipBytes: number
   if (!bundle) throw new Error('esbuild wrote no bundle');
   const zip = zipSync({ 'index.mjs': [bundle, { mtime: new Date('2026-01-01T00:00:00Z'), level: 9 }] });
   await mkdir(path.dirname(LAMBDA_ZIP), { recursive: true });
-  await writeFile(LAMBDA_ZIP, zip);
+  // written aside, then renamed: a reader (a test, `pulumi up`) never sees half a zip
+  const partial = `${LAMBDA_ZIP}.${process.pid}.partial`;
+  await writeFile(partial, zip);
+  await rename(partial, LAMBDA_ZIP);
   return { zipPath: LAMBDA_ZIP, zipBytes: zip.length, bundleBytes: bundle.length };
 }
 
