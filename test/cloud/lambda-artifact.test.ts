@@ -148,4 +148,10 @@ describe('the Lambda artifact (dist/lambda/collector.zip)', () => {
         msg: expect.stringMatching(/PDI_FIREHOSE_STREAM/),
       });
   });
+
+  it('names a bad log level the same way, rather than failing to start', async () => {
+    const { answer } = await invoke(event('v=1&t=pageview&cid=c1'), { ...env(), PDI_LOG_LEVEL: 'loud' });
+    expect(answer.statusCode).toBe(500);
+    expect(answer.body).toMatch(/PDI_LOG_LEVEL/);
+  });
 });

@@ -375,9 +375,15 @@ describe('the collector function (settings from the environment, Firehose behind
   });
 
   it('refuses a bad setting the same way', async () => {
-    const fn = deployed({ ...ENV, PDI_ANONYMIZE_IP: 'perhaps' });
-    const result = await fn.handler(hit(FORM_HIT));
-    expect(result.statusCode).toBe(500);
-    expect(result.body).toMatch(/PDI_ANONYMIZE_IP/);
+    for (const [name, value] of [
+      ['PDI_ANONYMIZE_IP', 'perhaps'],
+      ['PDI_LOG_LEVEL', 'loud'],
+      ['PDI_FIREHOSE_DEADLINE_MS', 'soon'],
+    ]) {
+      const fn = deployed({ ...ENV, [name as string]: value as string });
+      const result = await fn.handler(hit(FORM_HIT));
+      expect(result.statusCode).toBe(500);
+      expect(result.body).toMatch(new RegExp(name as string));
+    }
   });
 });

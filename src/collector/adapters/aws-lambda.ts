@@ -28,7 +28,8 @@ export type LambdaHandler = ReturnType<typeof createLambdaHandler>;
 export function createCollectorFunction(
   env: NodeJS.ProcessEnv,
   client: FirehoseBatchClient,
-  log: Logger = createFunctionLogger(env.PDI_LOG_LEVEL ?? 'info'),
+  // at `info` until PDI_LOG_LEVEL is checked: a bad level is reported like any bad setting
+  log: Logger = createFunctionLogger('info'),
 ): LambdaHandler {
   let config: ReturnType<typeof resolveLambdaConfig>;
   try {
