@@ -4,11 +4,11 @@
  * dist/lambda/collector.zip.
  */
 import path from 'node:path';
-import { Api } from './api.ts';
-import { Collector } from './collector.ts';
+import { Api } from './aws/api.ts';
+import { Collector } from './aws/collector.ts';
+import { Lake } from './aws/lake.ts';
+import { Stream } from './aws/stream.ts';
 import { readConfig } from './config.ts';
-import { Lake } from './lake.ts';
-import { Stream } from './stream.ts';
 
 const config = readConfig();
 const ZIP = path.join(import.meta.dirname, '..', 'dist', 'lambda', 'collector.zip');

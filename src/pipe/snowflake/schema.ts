@@ -2,23 +2,31 @@ import { LOG_ID_NAMESPACE } from '../schema.ts';
 import { userAgentLookupColumnsSql } from '../user-agents.ts';
 
 /**
+ * RAW.LOGS on Snowflake (spec §2), column by column: the table `./pdi load --target snowflake` creates and the
+ * one the Pulumi program declares (infra/).
+ */
+export const SNOWFLAKE_LOGS_TABLE = [
+  { name: 'SERVICE_ID', type: 'VARCHAR(254)', nullable: true },
+  { name: 'REQUEST_ID', type: 'VARCHAR(36)', nullable: false },
+  { name: 'REQUEST_TIMESTAMP', type: 'TIMESTAMP_NTZ', nullable: false },
+  { name: 'RESPONSE_ID', type: 'VARCHAR(36)', nullable: true },
+  { name: 'RESPONSE_TIMESTAMP', type: 'TIMESTAMP_NTZ', nullable: true },
+  { name: 'CLIENT_ID', type: 'VARCHAR(36)', nullable: true },
+  { name: 'DATA', type: 'VARIANT', nullable: true },
+  { name: 'LOG_ID', type: 'VARCHAR(36)', nullable: true },
+  { name: 'LOG_FILENAME', type: 'VARCHAR', nullable: true },
+  { name: 'LOG_FILE_ROW_NUMBER', type: 'NUMBER', nullable: true },
+  { name: 'LOG_TIMESTAMP', type: 'TIMESTAMP_NTZ', nullable: true },
+] as const;
+
+/**
  * RAW on Snowflake: what the pipe owns there (spec §2), created idempotently. The same tables as the embedded
  * pipe's (src/pipe/schema.ts), with DATA a VARIANT: Snowflake parses each line once, at COPY.
  */
 export const SNOWFLAKE_RAW_SCHEMA_SQL = [
   'create schema if not exists RAW',
   `create table if not exists RAW.LOGS (
-  SERVICE_ID varchar(254),
-  REQUEST_ID varchar(36) not null,
-  REQUEST_TIMESTAMP timestamp_ntz not null,
-  RESPONSE_ID varchar(36),
-  RESPONSE_TIMESTAMP timestamp_ntz,
-  CLIENT_ID varchar(36),
-  DATA variant,
-  LOG_ID varchar(36),
-  LOG_FILENAME varchar,
-  LOG_FILE_ROW_NUMBER number,
-  LOG_TIMESTAMP timestamp_ntz
+  ${SNOWFLAKE_LOGS_TABLE.map((c) => `${c.name} ${c.type}${c.nullable ? '' : ' not null'}`).join(',\n  ')}
 )`,
   `create table if not exists RAW.LOAD_HISTORY (
   FILE_NAME varchar,
@@ -43,22 +51,10 @@ export const SNOWFLAKE_RAW_SCHEMA_SQL = [
  * The one mapping of lake objects into Snowflake: `./pdi load --target snowflake` and the Snowpipe use it.
  * A line without a request id or time breaks a NOT NULL column: COPY counts it as an error and goes on.
  */
-export const SNOWFLAKE_LOGS_COLUMNS = [
-  'SERVICE_ID',
-  'REQUEST_ID',
-  'REQUEST_TIMESTAMP',
-  'RESPONSE_ID',
-  'RESPONSE_TIMESTAMP',
-  'CLIENT_ID',
-  'DATA',
-  'LOG_ID',
-  'LOG_FILENAME',
-  'LOG_FILE_ROW_NUMBER',
-  'LOG_TIMESTAMP',
-] as const;
+export const SNOWFLAKE_LOGS_COLUMNS = SNOWFLAKE_LOGS_TABLE.map((c) => c.name);
 
-export function copyLogsSql(stage: string, copyOptions: string): string {
-  return `copy into RAW.LOGS (${SNOWFLAKE_LOGS_COLUMNS.join(', ')})
+export function copyLogsSql(stage: string, copyOptions: string, table = 'RAW.LOGS'): string {
+  return `copy into ${table} (${SNOWFLAKE_LOGS_COLUMNS.join(', ')})
 from (
   select
     nullif(left(lower(trim($1:service.id::varchar)), 254), ''),

@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { DATA_PREFIX, ERRORS_PREFIX } from './settings.ts';
+import { DATA_PREFIX, ERRORS_PREFIX } from '../settings.ts';
 
 export interface StreamArgs {
   bucket: aws.s3.Bucket;

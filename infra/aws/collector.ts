@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { collectorVariables, type InfraConfig } from './settings.ts';
+import { collectorVariables, type InfraConfig } from '../settings.ts';
 
 export interface CollectorArgs {
   /** dist/lambda/collector.zip (`npm run build:lambda`). */

@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { COLLECTOR_ROUTES } from './settings.ts';
+import { COLLECTOR_ROUTES } from '../settings.ts';
 
 export interface ApiArgs {
   function: aws.lambda.Function;

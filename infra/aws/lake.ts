@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 
-import { ERRORS_PREFIX } from './settings.ts';
+import { ERRORS_PREFIX } from '../settings.ts';
 
 export interface LakeArgs {
   bucketName?: string;
