@@ -23,5 +23,15 @@ export function readConfig(config = new pulumi.Config('pdi')): InfraConfig {
     throttlingRateLimit: config.getNumber('throttlingRateLimit', { min: 1 }) ?? DEFAULTS.throttlingRateLimit,
     throttlingBurstLimit:
       config.getNumber('throttlingBurstLimit', { min: 1 }) ?? DEFAULTS.throttlingBurstLimit,
+    snowflake: config.getBoolean('snowflake') ?? DEFAULTS.snowflake,
+    snowflakeDatabase: config.get('snowflakeDatabase') ?? DEFAULTS.snowflakeDatabase,
+    snowflakeWarehouse: config.get('snowflakeWarehouse') ?? DEFAULTS.snowflakeWarehouse,
+    snowflakeWarehouseSize: config.get('snowflakeWarehouseSize') ?? DEFAULTS.snowflakeWarehouseSize,
+    snowflakeAutoSuspendSeconds:
+      config.getNumber('snowflakeAutoSuspendSeconds', { min: 60 }) ?? DEFAULTS.snowflakeAutoSuspendSeconds,
+    snowflakeReadWriteRole: config.get('snowflakeReadWriteRole') ?? DEFAULTS.snowflakeReadWriteRole,
+    snowflakeReadOnlyRole: config.get('snowflakeReadOnlyRole') ?? DEFAULTS.snowflakeReadOnlyRole,
+    snowflakeGrantee: config.get('snowflakeGrantee') ?? DEFAULTS.snowflakeGrantee,
+    snowflakeLakeReaderRole: config.get('snowflakeLakeReaderRole') ?? DEFAULTS.snowflakeLakeReaderRole,
   };
 }

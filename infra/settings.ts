@@ -38,6 +38,19 @@ export interface InfraConfig {
   logLevel: string;
   throttlingRateLimit: number;
   throttlingBurstLimit: number;
+  /** false: the AWS half alone (the lake loaded into the embedded warehouse with `./pdi load --lake s3://…`) */
+  snowflake: boolean;
+  snowflakeDatabase: string;
+  snowflakeWarehouse: string;
+  snowflakeWarehouseSize: string;
+  snowflakeAutoSuspendSeconds: number;
+  /** empty: `<DATABASE>_RW` and `<DATABASE>_RO` */
+  snowflakeReadWriteRole: string;
+  snowflakeReadOnlyRole: string;
+  /** the Snowflake user both roles are granted to (empty: none; grant them yourself) */
+  snowflakeGrantee: string;
+  /** the IAM role Snowflake assumes to read the lake (empty: paas-data-ingestion-snowflake-<stack>) */
+  snowflakeLakeReaderRole: string;
 }
 
 export const DEFAULTS: InfraConfig = {
@@ -56,6 +69,15 @@ export const DEFAULTS: InfraConfig = {
   logLevel: 'info',
   throttlingRateLimit: 1000,
   throttlingBurstLimit: 2000,
+  snowflake: true,
+  snowflakeDatabase: 'PAAS_DATA_INGESTION',
+  snowflakeWarehouse: 'PAAS_DATA_INGESTION_WH',
+  snowflakeWarehouseSize: 'XSMALL',
+  snowflakeAutoSuspendSeconds: 60,
+  snowflakeReadWriteRole: '',
+  snowflakeReadOnlyRole: '',
+  snowflakeGrantee: '',
+  snowflakeLakeReaderRole: '',
 };
 
 /** The collector function's environment (src/collector/adapters/aws-lambda.ts reads it). */

@@ -1,104 +1,24 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/pdi.ts';
+import { ACCOUNT, arnOf, declared, ofType, one, policies, runProgram } from './mocks.ts';
 
-/**
- * The Pulumi program (infra/), AWS half, under Pulumi's mocks: no CLI, no account. Each resource the program
- * declares is recorded with its inputs; the mocks answer what a provider would compute (ARNs, the API's
- * endpoint) with values named after the resource, so that a policy's resources can be traced to this stack.
- */
-interface Declared {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
-
-const ACCOUNT = '123456789012';
-const declared: Declared[] = [];
-
-function arnOf(type: string, name: string): string {
-  const service = type.split(':')[1]?.split('/')[0] ?? 'x';
-  return `arn:aws:${service}:eu-west-1:${ACCOUNT}:${name}`;
-}
-
-pulumi.runtime.setMocks(
-  {
-    newResource(args) {
-      declared.push({ type: args.type, name: args.name, inputs: args.inputs });
-      const state: Record<string, unknown> = { ...args.inputs, arn: arnOf(args.type, args.name) };
-      if (args.type === 'aws:s3/bucket:Bucket') state.bucket = args.inputs.bucket ?? `${args.name}-4f2a`;
-      if (args.type === 'aws:lambda/function:Function') {
-        state.name = `${args.name}-fn`;
-        state.invokeArn = `arn:aws:apigateway:eu-west-1:lambda:path/functions/${arnOf(args.type, args.name)}/invocations`;
-      }
-      if (args.type === 'aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream')
-        state.name = `${args.name}-fh`;
-      if (args.type === 'aws:cloudwatch/logGroup:LogGroup') state.name = `/pdi/${args.name}`;
-      if (args.type === 'aws:apigatewayv2/api:Api') {
-        state.apiEndpoint = 'https://abc123.execute-api.eu-west-1.amazonaws.com';
-        state.executionArn = `arn:aws:execute-api:eu-west-1:${ACCOUNT}:abc123`;
-      }
-      return { id: `${args.name}-id`, state };
-    },
-    call(args) {
-      if (args.token === 'aws:index/getCallerIdentity:getCallerIdentity') {
-        return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/me`, userId: 'me' };
-      }
-      return args.inputs;
-    },
-  },
-  'paas-data-ingestion',
-  'test',
-  false,
-);
-
-const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
-const ofType = (type: string) => declared.filter((d) => d.type === type);
-const one = (type: string) => {
-  const found = ofType(type);
-  expect(found, type).toHaveLength(1);
-  return found[0] as Declared;
-};
-
-let outputs: Record<string, string>;
+/** The Pulumi program (infra/), AWS half alone (`pdi:snowflake` false), under Pulumi's mocks. */
+let outputs: Record<string, unknown>;
 
 beforeAll(async () => {
-  const program = await import('../../infra/index.ts');
-  outputs = {
-    collectUrl: await value(program.collectUrl),
-    bucketName: await value(program.bucketName),
-    dataStreamName: await value(program.dataStreamName),
-    errorsStreamName: await value(program.errorsStreamName),
-  };
-  // the resources whose inputs wait on others' outputs register a little later
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  outputs = await runProgram({ snowflake: 'false' });
 });
 
-/** A YAML scalar as the example writes them: a quoted string, a number, a boolean, or a plain string. */
-function yamlScalar(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** Every statement of every IAM role policy, by the role it belongs to. */
-function policies(): {
-  role: string;
-  statements: { Effect: string; Action: string[]; Resource: string[] }[];
-}[] {
-  return ofType('aws:iam/rolePolicy:RolePolicy').map((p) => ({
-    role: String(p.inputs.role),
-    statements: JSON.parse(String(p.inputs.policy)).Statement,
-  }));
-}
-
 describe('the Pulumi program, AWS half (under mocks)', () => {
-  it('exports the collector URL, the bucket and the two streams', () => {
+  it('exports the collector URL, the bucket and the two streams, and declares nothing in Snowflake', () => {
+    expect(declared.filter((d) => d.type.includes('snowflake'))).toEqual([]);
     expect(outputs).toEqual({
+      snowflakeDatabase: undefined,
+      snowflakeWarehouse: undefined,
+      snowflakeReadWriteRole: undefined,
+      snowflakeReadOnlyRole: undefined,
+      snowpipe: undefined,
       collectUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
       bucketName: 'lake-4f2a',
       dataStreamName: 'stream-data-fh',
@@ -271,18 +191,5 @@ describe('the Pulumi program, AWS half (under mocks)', () => {
       principal: 'apigateway.amazonaws.com',
       sourceArn: `arn:aws:execute-api:eu-west-1:${ACCOUNT}:abc123/*/*`,
     });
-  });
-
-  it('documents every setting in Pulumi.example.yaml with its default', async () => {
-    const { readConfig } = await import('../../infra/config.ts');
-    const example = readFileSync(path.join(ROOT, 'infra', 'Pulumi.example.yaml'), 'utf8');
-    const keys = Object.fromEntries(
-      [...example.matchAll(/^ {2}pdi:(\w+): ("[^"]*"|\S+)/gm)].map((m) => [m[1], yamlScalar(m[2] as string)]),
-    );
-    const defaults = readConfig() as unknown as Record<string, unknown>;
-    expect(Object.keys(keys).sort()).toEqual(Object.keys(defaults).sort());
-    for (const [key, example] of Object.entries(keys)) {
-      expect(defaults[key] ?? '', key).toEqual(example);
-    }
   });
 });

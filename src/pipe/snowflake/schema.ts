@@ -19,6 +19,9 @@ export const SNOWFLAKE_LOGS_TABLE = [
   { name: 'LOG_TIMESTAMP', type: 'TIMESTAMP_NTZ', nullable: true },
 ] as const;
 
+/** How Snowflake reads a lake object: Firehose's gzip NDJSON, one stream record per line. */
+export const LAKE_FILE_FORMAT = { type: 'JSON', compression: 'GZIP' } as const;
+
 /**
  * RAW on Snowflake: what the pipe owns there (spec §2), created idempotently. The same tables as the embedded
  * pipe's (src/pipe/schema.ts), with DATA a VARIANT: Snowflake parses each line once, at COPY.
@@ -40,8 +43,7 @@ export const SNOWFLAKE_RAW_SCHEMA_SQL = [
   `create table if not exists RAW.USER_AGENT_LOOKUP (
   ${userAgentLookupColumnsSql()}
 )`,
-  // the lake's objects: Firehose's gzip NDJSON, one stream record per line
-  'create file format if not exists RAW.LAKE_OBJECTS type = json compression = gzip',
+  `create file format if not exists RAW.LAKE_OBJECTS type = ${LAKE_FILE_FORMAT.type} compression = ${LAKE_FILE_FORMAT.compression}`,
   'create stage if not exists RAW.LAKE file_format = RAW.LAKE_OBJECTS',
 ];
 
