@@ -51,6 +51,27 @@ describe('./pdi up', () => {
       const api = await fetch(`${url}/api/stats`);
       expect(api.status).toBe(200);
       expect(((await api.json()) as { today: unknown }).today).toMatchObject({ pageviews: '5' });
+
+      // the API: today's live counters, and the pipeline's health (a dbt run may hold the file: 503, retry)
+      const json = async (route: string) => {
+        for (let tries = 0; ; tries++) {
+          const res = await fetch(`${url}${route}`);
+          if (res.status === 200 || tries === 30)
+            return {
+              status: res.status,
+              body: (await res.json()) as Record<string, Record<string, unknown>>,
+            };
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      };
+      const live = await json('/api/live');
+      expect(live.status).toBe(200);
+      expect(live.body.today).toMatchObject({ pageviews: 5, sessions: 5, users: null });
+      const health = await json('/api/health');
+      expect(health.status).toBe(200);
+      expect(health.body.collector).toMatchObject({ hits_accepted: 5, hits_rejected: {} });
+      expect(health.body.pipe?.lake_objects).toBeGreaterThan(0);
+      expect(health.body.dbt?.last_run_ok).toBe(true);
     } finally {
       child.kill('SIGINT');
     }

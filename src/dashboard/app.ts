@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Hono } from 'hono';
+import { type ApiOptions, type ApiSource, createApi } from './api.ts';
 
 /** One row of STATS.OVERVIEW_1H / _1D, columns as the warehouse names them. */
 export type OverviewRow = Record<string, unknown> & { timestamp: string };
@@ -24,8 +25,17 @@ const CHART_JS = readFileSync(
 );
 const HOURS_SHOWN = 48;
 
-/** The stats dashboard: one page, its chart library, and the JSON it polls. */
-export function createDashboardApp(source: StatsSource, now: () => number = Date.now): Hono {
+/**
+ * The stats dashboard: one page, its chart library, the JSON it polls (`/api/stats`), and the read-only API
+ * (`/api/overview`, `/api/live`, `/api/funnel`, `/api/top-products`, `/api/health`: api.ts).
+ */
+export function createDashboardApp(
+  source: StatsSource,
+  apiSource: ApiSource,
+  options: ApiOptions = {},
+): Hono & { refreshFigures(withinMs: number): Promise<void> } {
+  const now = options.now ?? Date.now;
+  const api = createApi(apiSource, options);
   const app = new Hono();
   app.get('/', (c) => c.redirect('/dashboard'));
   app.get('/dashboard', (c) => c.html(PAGE));
@@ -47,5 +57,6 @@ export function createDashboardApp(source: StatsSource, now: () => number = Date
       return c.json({ error: 'unavailable', message: (error as Error).message }, 503, { 'retry-after': '5' });
     }
   });
-  return app;
+  app.route('/api', api);
+  return Object.assign(app, { refreshFigures: api.refreshFigures });
 }

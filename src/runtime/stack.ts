@@ -5,6 +5,7 @@ import { ensureRawSchema, loadNewObjects } from '../pipe/index.ts';
 import { dbtBuildArgs, runDbt } from '../warehouse/dbt/index.ts';
 import { serveWarehouseControl, Warehouse } from '../warehouse/index.ts';
 import { type RunningCollector, startCollector } from './collector.ts';
+import { type PipelineStatus, pipelineHealth, RateMeter } from './health.ts';
 import type { Logger } from './log.ts';
 
 export interface StackOptions {
@@ -42,6 +43,19 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     lastTransform: null as Date | null,
     transformOk: true,
   };
+  const pipeline: PipelineStatus = {
+    objectsInHistory: Number(
+      (await warehouse.query('select count(*)::double as n from RAW.LOAD_HISTORY'))[0]?.n ?? 0,
+    ),
+    lineErrors: 0,
+    lastLoadAtMs: null,
+    lastLoadSeconds: null,
+    transforming: false,
+    lastTransformAtMs: null,
+    lastTransformSeconds: null,
+    lastTransformOk: null,
+  };
+  const meter = new RateMeter();
   const stats: StatsSource = {
     hourly: (sinceMs) =>
       warehouse.query(
@@ -60,20 +74,45 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         : ', waiting for the first dbt run'),
   };
 
-  const collector = await startCollector(config, log, createDashboardApp(stats));
+  let collector: RunningCollector | undefined;
+  const dashboard = createDashboardApp(stats, {
+    query: (sql) => warehouse.query(sql),
+    busyReason: () => (pipeline.transforming ? 'dbt is building the models' : null),
+    health: async () =>
+      collector
+        ? pipelineHealth(collector.metrics, pipeline, config.lakeDir, meter, Date.now())
+        : { starting: true },
+  });
+  collector = await startCollector(config, log, dashboard);
+  const running = collector;
 
   const load = async () => {
     const summary = await loadNewObjects(warehouse, config.lakeDir);
     status.loaded += summary.objects;
     status.lastLoad = new Date();
+    pipeline.objectsInHistory += summary.objects;
+    pipeline.lineErrors += summary.errors;
+    pipeline.lastLoadAtMs = status.lastLoad.getTime();
+    pipeline.lastLoadSeconds = summary.seconds;
     if (summary.objects > 0) log.info({ ...summary }, 'pipe: loaded lake objects');
   };
   const transform = async () => {
-    const result = await warehouse.exclusive(() =>
-      runDbt(dbtBuildArgs(), { warehousePath: config.warehousePath }),
-    );
+    const started = Date.now();
+    const result = await warehouse.exclusive(async () => {
+      pipeline.transforming = true;
+      try {
+        return await runDbt(dbtBuildArgs(), { warehousePath: config.warehousePath });
+      } finally {
+        pipeline.transforming = false;
+      }
+    });
     status.lastTransform = new Date();
     status.transformOk = result.code === 0;
+    pipeline.lastTransformAtMs = status.lastTransform.getTime();
+    pipeline.lastTransformSeconds = (pipeline.lastTransformAtMs - started) / 1000;
+    pipeline.lastTransformOk = result.code === 0;
+    // the figures the page shows, read again now that the models are new
+    dashboard.refreshFigures(10 * 60_000).catch(() => {});
     if (result.code === 0) log.info('dbt build done');
     else log.error({ output: result.output.slice(-4000) }, 'dbt build failed');
   };
@@ -97,8 +136,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   })();
 
   return {
-    url: collector.url,
-    collector,
+    url: running.url,
+    collector: running,
     warehouse,
     async refresh() {
       await load();
@@ -108,7 +147,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       stopping = true;
       wake();
       await loop;
-      await collector.stop();
+      await running.stop();
       // what the collector flushed on stop goes in too
       await load().catch((error: unknown) => log.error({ err: error }, 'pipe: final load failed'));
       await closeControl();
