@@ -62,27 +62,47 @@ export function createApi(
       age_seconds: Math.max(0, Math.round((now() - read.readAtMs) / 1000)),
       fresh: read.fresh,
     });
-  const rangeOf = (c: Context, known: string[], grain: Grain): Parsed<Range> => {
+  /**
+   * The range a request asks for, checked now and computed again at each read: a range that ends now (no
+   * `to`) moves with the clock, and the question stays the same (the figures last read answer it).
+   */
+  const rangeOf = (c: Context, known: string[], grain: Grain): Parsed<() => Range> => {
     const query = c.req.query();
     const unknown = unknownParameters(query, known);
     if (!unknown.ok) return unknown;
-    return parseRange(query, now(), DEFAULT_SPAN_MS[grain], MAX_SPAN_MS[grain]);
+    const asked = parseRange(query, now(), DEFAULT_SPAN_MS[grain], MAX_SPAN_MS[grain]);
+    if (!asked.ok) return asked;
+    return {
+      ok: true,
+      value: () => {
+        const range = parseRange(query, now(), DEFAULT_SPAN_MS[grain], MAX_SPAN_MS[grain]);
+        return range.ok ? range.value : asked.value;
+      },
+    };
   };
+  /** A question: the route and its parameters, in a stable order. */
+  const questionOf = (c: Context) =>
+    `${c.req.path}?${new URLSearchParams(Object.entries(c.req.query()).sort()).toString()}`;
+  /** Reads the rows of a question's SQL for the range as it is at the time of the read. */
+  const rowsIn = (c: Context, range: () => Range, sql: (range: Range) => string) =>
+    figures.get(questionOf(c), async () => {
+      const at = range();
+      return { range: at, rows: await source.query(sql(at)) };
+    });
 
   api.get('/overview', async (c) => {
     const grain = parseGrain(c.req.query('grain'));
     if (!grain.ok) return badRequest(c, grain.reason);
     const range = rangeOf(c, ['grain', 'from', 'to'], grain.value);
     if (!range.ok) return badRequest(c, range.reason);
-    const sql = overviewSql(grain.value, range.value);
-    const read = await figures.get(sql, () => source.query(sql));
-    return answer(c, { grain: grain.value, ...isoRange(range.value), rows: read.value }, read);
+    const read = await rowsIn(c, range.value, (at) => overviewSql(grain.value, at));
+    return answer(c, { grain: grain.value, ...isoRange(read.value.range), rows: read.value.rows }, read);
   });
 
   api.get('/live', async (c) => {
     const unknown = unknownParameters(c.req.query(), []);
     if (!unknown.ok) return badRequest(c, unknown.reason);
-    const read = await figures.get('live', async () => {
+    const read = await figures.get(questionOf(c), async () => {
       // today so far (UTC), and yesterday up to the same time of day
       const nowMs = now();
       const dayStartMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
@@ -112,16 +132,15 @@ export function createApi(
   api.get('/funnel', async (c) => {
     const range = rangeOf(c, ['from', 'to'], 'day');
     if (!range.ok) return badRequest(c, range.reason);
-    const sql = funnelSql(range.value);
-    const read = await figures.get(sql, () => source.query(sql));
-    const row = read.value[0] ?? {};
+    const read = await rowsIn(c, range.value, funnelSql);
+    const row = read.value.rows[0] ?? {};
     const detail = Number(row.detail_sessions ?? 0);
     const add = Number(row.add_sessions ?? 0);
     const purchase = Number(row.purchase_sessions ?? 0);
     return answer(
       c,
       {
-        ...isoRange(range.value),
+        ...isoRange(read.value.range),
         detail_sessions: detail,
         add_sessions: add,
         purchase_sessions: purchase,
@@ -140,9 +159,12 @@ export function createApi(
     if (!limit.ok) return badRequest(c, limit.reason);
     const range = rangeOf(c, ['by', 'from', 'to', 'limit'], 'day');
     if (!range.ok) return badRequest(c, range.reason);
-    const sql = topProductsSql(by.value, range.value, limit.value);
-    const read = await figures.get(sql, () => source.query(sql));
-    return answer(c, { by: by.value, limit: limit.value, ...isoRange(range.value), rows: read.value }, read);
+    const read = await rowsIn(c, range.value, (at) => topProductsSql(by.value, at, limit.value));
+    return answer(
+      c,
+      { by: by.value, limit: limit.value, ...isoRange(read.value.range), rows: read.value.rows },
+      read,
+    );
   });
 
   api.get('/health', async (c) => {

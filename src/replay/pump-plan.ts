@@ -14,15 +14,20 @@ export interface PlanOptions {
   browsingFile: string;
   catalog: ReadonlyMap<string, SkuContent>;
   clock: Clock;
-  /** Replay only: dataset time runs this many times faster than the wall clock. */
+  /** Replay, and `now` with `rhythm`: dataset time runs this many times faster than the wall clock. */
   speed: number;
+  /**
+   * `now` only: send each hit when its turn comes in the dataset's time, sped up by `speed` (the dataset's
+   * peaks and lulls, stamped when sent), instead of as fast as `rate` allows.
+   */
+  rhythm?: boolean;
   /** Hits per second at most, over the whole run. */
   rate: number | null;
   batch: boolean;
   limit: number | null;
   /** Wall time of the start. */
   startMs: number;
-  /** Replay only: the dataset's first and last timestamps among the rows to send. */
+  /** Replay and rhythm: the dataset's first and last timestamps among the rows to send. */
   range: { firstMs: number; lastMs: number } | null;
 }
 
@@ -77,7 +82,7 @@ export async function* planSends(options: PlanOptions): AsyncGenerator<PlannedSe
   const due = (event: BrowsingEvent, hitIndex: number) => {
     const paced = options.rate ? options.startMs + (hitIndex * 1000) / options.rate : options.startMs;
     const replayed =
-      options.clock === 'replay'
+      options.clock === 'replay' || options.rhythm
         ? options.startMs + (event.timestampMs - firstMs) / options.speed
         : options.startMs;
     return Math.max(paced, replayed);

@@ -16,6 +16,8 @@ export interface PumpOptions {
   batch: boolean;
   clock: Clock;
   speed: number;
+  /** `now` only: at the dataset's rhythm, sped up by `speed` (pump-plan.ts). */
+  rhythm?: boolean;
   limit: number | null;
   /** Retries of a request answered 5xx/429 or cut, with the same hits (the same `z`). */
   maxRetries?: number;
@@ -68,13 +70,16 @@ export class Pumper {
     const basePath = origin.pathname.replace(/\/$/, '');
     const catalog = await readSkuCatalog(options.dataset.sku);
     const range =
-      options.clock === 'replay' ? await datasetTimeRange(options.dataset.browsing, options.limit) : null;
+      options.clock === 'replay' || options.rhythm
+        ? await datasetTimeRange(options.dataset.browsing, options.limit)
+        : null;
     this.progress.startedAtMs = Date.now();
     const plan = planSends({
       browsingFile: options.dataset.browsing,
       catalog,
       clock: options.clock,
       speed: options.speed,
+      rhythm: options.rhythm,
       rate: options.rate,
       batch: options.batch,
       limit: options.limit,

@@ -2,8 +2,14 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { CollectorConfig } from '../config/collector-config.ts';
 import { generateDataset } from '../dataset/generator.ts';
-import { locateDataset } from '../dataset/reader.ts';
+import { type DatasetFiles, locateDataset } from '../dataset/reader.ts';
+import { sliceDataset } from '../dataset/slice.ts';
+import { ensureRawSchema, loadNewObjects } from '../pipe/index.ts';
+import { backfill } from '../replay/backfill.ts';
+import { datasetTimeRange } from '../replay/pump-plan.ts';
 import { Pumper, type PumpSummary } from '../replay/pumper.ts';
+import { dbtBuildArgs, runDbt } from '../warehouse/dbt/index.ts';
+import { Warehouse } from '../warehouse/index.ts';
 import type { Logger } from './log.ts';
 import { type RunningStack, startStack } from './stack.ts';
 
@@ -12,7 +18,11 @@ export interface DemoOptions {
   /** A dataset folder in the Coveo layout; generated under HOME/demo-dataset when not given. */
   datasetDir: string | null;
   sessions: number;
-  /** Hits per second the pumper sends. */
+  /** Days of the dataset backfilled first, ending now; 0: none, the whole dataset is pumped. */
+  historyDays: number;
+  /** With history: the dataset's last day is pumped at its own rhythm, this many times faster. */
+  speed: number;
+  /** Hits per second the pumper sends, at most. */
   rate: number;
   transformEverySeconds: number;
   log: Logger;
@@ -40,9 +50,15 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     if (options.datasetDir)
       throw new Error(`no dataset in ${datasetDir}: it needs browsing_train.csv and sku_to_content.csv`);
     say(`generating a demo dataset of ${options.sessions} sessions in ${datasetDir}`);
-    await generateDataset({ outDir: datasetDir, sessions: options.sessions, seed: DEMO_SEED });
+    await generateDataset({
+      outDir: datasetDir,
+      sessions: options.sessions,
+      seed: DEMO_SEED,
+      ...(options.historyDays > 0 ? { days: options.historyDays + 1 } : {}),
+    });
   }
   const dataset = await locateDataset(datasetDir);
+  const live = options.historyDays > 0 ? await backfillHistory(dataset, options) : dataset;
 
   const stack = await startStack({
     config,
@@ -52,13 +68,14 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   });
   const abort = new AbortController();
   const pumper = new Pumper({
-    dataset,
+    dataset: live,
     url: stack.url,
     concurrency: 8,
     rate: options.rate,
     batch: false,
     clock: 'now',
-    speed: 1,
+    speed: options.speed,
+    rhythm: live !== dataset,
     limit: null,
     signal: abort.signal,
   });
@@ -75,4 +92,51 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       return summary;
     },
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The demo's history: the dataset's days before its last one, backfilled so that they end now, loaded and
+ * built by dbt before the stack starts, so that the first screen shows days and hours. Gives the last day, to
+ * be pumped live on top.
+ */
+async function backfillHistory(dataset: DatasetFiles, options: DemoOptions): Promise<DatasetFiles> {
+  const { config, say } = options;
+  const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
+  const { firstMs, lastMs } = await datasetTimeRange(dataset.browsing, null);
+  const cutMs = Math.max(firstMs, lastMs + 1 - DAY_MS);
+  const [history, live] = (await sliceDataset(dataset, [
+    {
+      dir: path.join(config.home, 'demo-history'),
+      fromMs: cutMs - options.historyDays * DAY_MS,
+      toMs: cutMs,
+    },
+    { dir: path.join(config.home, 'demo-live'), fromMs: cutMs, toMs: lastMs + 1 },
+  ])) as [DatasetFiles, DatasetFiles];
+
+  let started = Date.now();
+  say(`history: backfilling ${options.historyDays} days of the dataset, ending now…`);
+  const backfilled = await backfill({ dataset: history, lakeDir: config.lakeDir, shift: 'now', limit: null });
+  say(
+    `history: ${backfilled.rows} hits in ${backfilled.objects} lake objects (${seconds(started)} s); loading them…`,
+  );
+  started = Date.now();
+  const warehouse = await Warehouse.open(config.warehousePath, { create: true });
+  try {
+    await ensureRawSchema(warehouse);
+    const loaded = await loadNewObjects(warehouse, config.lakeDir);
+    say(
+      `history: ${loaded.rows} rows loaded (${seconds(started)} s); building the models (the first dbt run)…`,
+    );
+  } finally {
+    await warehouse.close();
+  }
+  started = Date.now();
+  const built = await runDbt(dbtBuildArgs(), { warehousePath: config.warehousePath });
+  if (built.code !== 0) throw new Error(`the first dbt run failed:\n${built.output.slice(-4000)}`);
+  say(
+    `history: built (${seconds(started)} s); now the last day of the dataset, live, ${options.speed}x its pace`,
+  );
+  return live;
 }

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { resolveCollectorConfig } from '../../config/collector-config.ts';
 import { stackOptions } from '../options.ts';
-import { positiveInteger, positiveNumber } from '../parse.ts';
+import { positiveInteger, positiveNumber, wholeNumber } from '../parse.ts';
 import { untilSignal } from '../signals.ts';
 
 /** Objects show up within seconds in the demo, instead of Firehose's 60 s. */
@@ -11,19 +11,32 @@ const DEMO_LOG_LEVEL = 'warn';
 
 export function demoCommand(): Command {
   const command = new Command('demo').description(
-    'the embedded stack with traffic: a demo dataset (generated if none is given) pumped into the stack ' +
-      'of `up` (lake, warehouse, dbt, dashboard; Ctrl-C stops cleanly)',
+    'the embedded stack with traffic: a demo dataset (generated if none is given), its history backfilled ' +
+      'so that it ends now, then its last day pumped live into the stack of `up` (lake, warehouse, dbt, ' +
+      'dashboard; Ctrl-C stops cleanly)',
   );
   for (const option of stackOptions(60, DEMO_LOG_LEVEL)) command.addOption(option);
   return command
     .option('--dataset <dir>', 'a dataset folder (Coveo layout) instead of the generated one')
     .addOption(
       new Option('--sessions <n>', 'sessions of the generated dataset')
-        .default(2000)
+        .default(6000)
         .argParser(positiveInteger),
     )
     .addOption(
-      new Option('--rate <hits/s>', 'hits per second to pump').default(200).argParser(positiveNumber),
+      new Option('--history-days <n>', 'days of the dataset backfilled first, ending now (0: none)')
+        .default(14)
+        .argParser(wholeNumber),
+    )
+    .addOption(
+      new Option('--speed <x>', 'the live day is pumped at its own rhythm, this many times faster')
+        .default(60)
+        .argParser(positiveNumber),
+    )
+    .addOption(
+      new Option('--rate <hits/s>', 'hits per second to pump, at most')
+        .default(200)
+        .argParser(positiveNumber),
     )
     .action(
       async (flags: {
@@ -32,6 +45,8 @@ export function demoCommand(): Command {
         port?: string;
         dataset?: string;
         sessions: number;
+        historyDays: number;
+        speed: number;
         rate: number;
         transformEvery: number;
       }) => {
@@ -48,13 +63,19 @@ export function demoCommand(): Command {
           config,
           datasetDir: flags.dataset ?? null,
           sessions: flags.sessions,
+          historyDays: flags.historyDays,
+          speed: flags.speed,
           rate: flags.rate,
           transformEverySeconds: flags.transformEvery,
           log: createLogger(config.logLevel),
           say,
         });
         const url = demo.stack.url;
-        say(`collector listening on ${url}, pumping the dataset at ${flags.rate} hits/s`);
+        say(
+          flags.historyDays > 0
+            ? `collector listening on ${url}, pumping the dataset's last day at ${flags.speed}x its pace (at most ${flags.rate} hits/s)`
+            : `collector listening on ${url}, pumping the dataset at ${flags.rate} hits/s`,
+        );
         say(
           `lake objects appear every ${config.bufferSeconds} s under ${config.lakeDir}/stream_data/, loaded into ${config.warehousePath}`,
         );
