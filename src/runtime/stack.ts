@@ -1,6 +1,6 @@
 import type { CollectorConfig } from '../config/collector-config.ts';
 import { controlSocketPath } from '../config/runtime-paths.ts';
-import { createDashboardApp, type OverviewRow, type StatsSource } from '../dashboard/app.ts';
+import { createDashboardApp } from '../dashboard/app.ts';
 import { ensureRawSchema, loadNewObjects } from '../pipe/index.ts';
 import { dbtBuildArgs, runDbt } from '../warehouse/dbt/index.ts';
 import { serveWarehouseControl, Warehouse } from '../warehouse/index.ts';
@@ -37,12 +37,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   await ensureRawSchema(warehouse);
   const closeControl = await serveWarehouseControl(warehouse, controlSocketPath(config.home));
 
-  const status = {
-    loaded: 0,
-    lastLoad: null as Date | null,
-    lastTransform: null as Date | null,
-    transformOk: true,
-  };
+  // objects this process loaded: dbt runs once there is something new
+  let loadedHere = 0;
   const pipeline: PipelineStatus = {
     objectsInHistory: Number(
       (await warehouse.query('select count(*)::double as n from RAW.LOAD_HISTORY'))[0]?.n ?? 0,
@@ -56,26 +52,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     lastTransformOk: null,
   };
   const meter = new RateMeter();
-  const stats: StatsSource = {
-    hourly: (sinceMs) =>
-      warehouse.query(
-        `select * from STATS.OVERVIEW_1H_LIVE where timestamp >= make_timestamp(${Math.floor(sinceMs) * 1000}) order by timestamp`,
-      ) as Promise<OverviewRow[]>,
-    daily: () =>
-      warehouse.query('select * from STATS.OVERVIEW_1D_LIVE order by timestamp') as Promise<OverviewRow[]>,
-    today: async () =>
-      ((await warehouse.query('select * from STATS.OVERVIEW_1D_LIVE order by timestamp desc limit 1'))[0] as
-        | OverviewRow
-        | undefined) ?? null,
-    status: () =>
-      `${status.loaded} lake objects loaded` +
-      (status.lastTransform
-        ? `, last dbt run ${status.lastTransform.toLocaleTimeString()}${status.transformOk ? '' : ' (failed)'}`
-        : ', waiting for the first dbt run'),
-  };
-
   let collector: RunningCollector | undefined;
-  const dashboard = createDashboardApp(stats, {
+  const dashboard = createDashboardApp({
     query: (sql) => warehouse.query(sql),
     busyReason: () => (pipeline.transforming ? 'dbt is building the models' : null),
     health: async () =>
@@ -88,11 +66,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   const load = async () => {
     const summary = await loadNewObjects(warehouse, config.lakeDir);
-    status.loaded += summary.objects;
-    status.lastLoad = new Date();
+    loadedHere += summary.objects;
     pipeline.objectsInHistory += summary.objects;
     pipeline.lineErrors += summary.errors;
-    pipeline.lastLoadAtMs = status.lastLoad.getTime();
+    pipeline.lastLoadAtMs = Date.now();
     pipeline.lastLoadSeconds = summary.seconds;
     if (summary.objects > 0) log.info({ ...summary }, 'pipe: loaded lake objects');
   };
@@ -106,9 +83,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         pipeline.transforming = false;
       }
     });
-    status.lastTransform = new Date();
-    status.transformOk = result.code === 0;
-    pipeline.lastTransformAtMs = status.lastTransform.getTime();
+    pipeline.lastTransformAtMs = Date.now();
     pipeline.lastTransformSeconds = (pipeline.lastTransformAtMs - started) / 1000;
     pipeline.lastTransformOk = result.code === 0;
     // the figures the page shows, read again now that the models are new
@@ -124,7 +99,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const loop = (async () => {
     while (!stopping) {
       await load().catch((error: unknown) => log.error({ err: error }, 'pipe: load failed'));
-      if (Date.now() >= nextTransform && status.loaded > 0) {
+      if (Date.now() >= nextTransform && loadedHere > 0) {
         nextTransform = Date.now() + options.transformEverySeconds * 1000;
         await transform().catch((error: unknown) => log.error({ err: error }, 'dbt build failed'));
       }

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDashboardApp, type StatsSource } from '../../src/dashboard/app.ts';
+import { createDashboardApp } from '../../src/dashboard/app.ts';
 import type { BrowsingEvent } from '../../src/dataset/format.ts';
 import { generateDataset } from '../../src/dataset/generator.ts';
 import { readBrowsing, readSkuCatalog } from '../../src/dataset/reader.ts';
@@ -29,13 +29,6 @@ let rows: Row[];
 let prices: Map<string, number>;
 let nowMs: number;
 let app: ReturnType<typeof createDashboardApp>;
-
-const NO_STATS: StatsSource = {
-  hourly: async () => [],
-  daily: async () => [],
-  today: async () => null,
-  status: () => '',
-};
 
 async function get(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await app.request(url);
@@ -77,7 +70,6 @@ beforeAll(async () => {
 
   warehouse = await Warehouse.open(path.join(home, 'warehouse.duckdb'), { readOnly: true });
   app = createDashboardApp(
-    NO_STATS,
     { query: (sql) => warehouse.query(sql), health: async () => ({}), busyReason: () => null },
     { now: () => nowMs, deadlineMs: 30_000 },
   );
