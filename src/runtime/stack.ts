@@ -54,7 +54,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const meter = new RateMeter();
   let collector: RunningCollector | undefined;
   const dashboard = createDashboardApp({
-    query: (sql) => warehouse.query(sql),
+    query: (sql) => warehouse.read(sql),
     busyReason: () => (pipeline.transforming ? 'dbt is building the models' : null),
     health: async () =>
       collector

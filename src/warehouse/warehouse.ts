@@ -28,12 +28,15 @@ const LOCKED = /Could not set lock on file|Conflicting lock is held/i;
  */
 export class Warehouse {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Reads on a connection of their own: they see the last committed data and do not wait for writes. */
+  private readQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly path: string,
     private readonly options: OpenOptions,
     private instance: DuckDBInstance | null,
     private connection: DuckDBConnection | null,
+    private reader: DuckDBConnection | null,
   ) {}
 
   static async open(path: string, options: OpenOptions = {}): Promise<Warehouse> {
@@ -44,8 +47,8 @@ export class Warehouse {
         throw new WarehouseError(`no warehouse at ${path}: run \`./pdi load\` first`);
       });
     }
-    const { instance, connection } = await connect(path, options);
-    return new Warehouse(path, options, instance, connection);
+    const { instance, connection, reader } = await connect(path, options);
+    return new Warehouse(path, options, instance, connection, reader);
   }
 
   /** Runs statements (several separated by `;` allowed when there are no parameters). */
@@ -60,6 +63,19 @@ export class Warehouse {
     return this.serialized(async (c) => (await c.runAndReadAll(sql, values)).getRowObjectsJson() as Row[]);
   }
 
+  /**
+   * Rows of a read-only query, on a second connection: it runs beside a load in progress (reading what was
+   * committed before it), instead of after it. During `exclusive`, it waits for the file to come back.
+   */
+  read(sql: string): Promise<Row[]> {
+    const next = this.readQueue.then(async () => {
+      if (!this.reader) throw new WarehouseError('the warehouse is closed');
+      return (await this.reader.runAndReadAll(sql)).getRowObjectsJson() as Row[];
+    });
+    this.readQueue = next.catch(() => {});
+    return next;
+  }
+
   /** A sequence of statements on the owner's connection, alone (e.g. a transaction). */
   withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     return this.serialized(work);
@@ -68,13 +84,26 @@ export class Warehouse {
   /** Closes the file for `work` (another process may open it meanwhile), then reopens it. */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
     const next = this.queue.then(async () => {
+      // the reads queued so far finish first; those that come now wait in line until the file is back
+      let reopen: () => void = () => {};
+      const back = new Promise<void>((resolve) => {
+        reopen = resolve;
+      });
+      const readsBefore = this.readQueue;
+      this.readQueue = readsBefore.then(() => back);
+      await readsBefore;
       this.release();
       try {
         return await work();
       } finally {
-        const reopened = await connect(this.path, this.options);
-        this.instance = reopened.instance;
-        this.connection = reopened.connection;
+        try {
+          const reopened = await connect(this.path, this.options);
+          this.instance = reopened.instance;
+          this.connection = reopened.connection;
+          this.reader = reopened.reader;
+        } finally {
+          reopen();
+        }
       }
     });
     this.queue = next.catch(() => {});
@@ -83,12 +112,15 @@ export class Warehouse {
 
   async close(): Promise<void> {
     await this.queue;
+    await this.readQueue;
     this.release();
   }
 
   private release(): void {
+    this.reader?.closeSync();
     this.connection?.closeSync();
     this.instance?.closeSync();
+    this.reader = null;
     this.connection = null;
     this.instance = null;
   }
@@ -116,7 +148,7 @@ async function connect(path: string, options: OpenOptions) {
         storage_compatibility_version: 'latest',
         ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
       });
-      return { instance, connection: await instance.connect() };
+      return { instance, connection: await instance.connect(), reader: await instance.connect() };
     } catch (error) {
       const message = (error as Error).message;
       if (LOCKED.test(message)) {

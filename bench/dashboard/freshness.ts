@@ -1,0 +1,213 @@
+/**
+ * The dashboard under load, in `./pdi up` with its defaults: while a pumper sends `--rate` hits/s (500),
+ * - the latency of `/api/overview?grain=hour` and `/api/live` (p50, p99), each polled every half second;
+ * - freshness: a probe hit every second, each with a client id of its own; the time from its 200 to its first
+ *   appearance in EVENTS_LIVE.LOGS (polled through the runtime's control socket every 250 ms, as `./pdi sql`
+ *   does), and to the first `/api/live` answer read after that (its `as_of`). Target: p99 ≤ 2 s.
+ * Every probe must reach EVENTS_LIVE.LOGS by the end, once.
+ *
+ *   node --import tsx bench/dashboard/freshness.ts [--seconds 300] [--rate 500]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { controlSocketPath } from '../../src/config/runtime-paths.ts';
+import { queryThroughControl } from '../../src/warehouse/control.ts';
+import { describeMachine } from '../collect/machine.ts';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '300' },
+    rate: { type: 'string', default: '500' },
+    'keep-home': { type: 'boolean', default: false },
+  },
+});
+const seconds = Number(values.seconds);
+const rate = Number(values.rate);
+const PDI = path.join(import.meta.dirname, '..', '..', 'pdi');
+
+function run(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PDI, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`pdi ${args[0]} exited ${code}`)),
+    );
+  });
+}
+
+const quantile = (sorted: number[], q: number) =>
+  sorted.length === 0
+    ? Number.NaN
+    : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
+const summary = (samples: number[]) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    max: sorted.at(-1) ?? Number.NaN,
+  };
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const home = await mkdtemp(path.join(os.tmpdir(), 'pdi-bench-dashboard-'));
+const datasetDir = path.join(home, 'dataset');
+// enough rows for the whole run at the rate (about 8 hits a session)
+await run([
+  'generate',
+  '--home',
+  home,
+  '--out',
+  datasetDir,
+  '--sessions',
+  String(Math.ceil((seconds * rate) / 6)),
+  '--seed',
+  '7',
+]);
+
+const up: ChildProcess = spawn(PDI, ['up', '--home', home, '--port', '0'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const upExited = new Promise((resolve) => up.once('exit', resolve));
+const url = /https?:\/\/[\d.:]+/.exec(
+  await new Promise<string>((resolve) =>
+    createInterface({ input: up.stdout as NodeJS.ReadableStream }).once('line', resolve),
+  ),
+)?.[0] as string;
+const socket = controlSocketPath(home);
+
+const pump = spawn(
+  PDI,
+  [
+    'pump',
+    '--home',
+    home,
+    '--dataset',
+    datasetDir,
+    '--url',
+    url,
+    '--rate',
+    String(rate),
+    '--limit',
+    String(seconds * rate),
+  ],
+  { stdio: ['ignore', 'ignore', 'inherit'] },
+);
+const pumped = new Promise((resolve) => pump.once('exit', resolve));
+
+// measured from the first dbt run on: before it, EVENTS_LIVE does not exist yet
+const warmupStarted = Date.now();
+while (!(await queryThroughControl(socket, 'select 1 from EVENTS_LIVE.LOGS limit 1').catch(() => null))) {
+  if (Date.now() - warmupStarted > 300_000) throw new Error('no EVENTS_LIVE.LOGS after 5 minutes');
+  await sleep(500);
+}
+const started = Date.now();
+const endAt = started + seconds * 1000;
+const latency: Record<string, number[]> = { '/api/overview?grain=hour': [], '/api/live': [] };
+const statuses: Record<string, Record<number, number>> = { '/api/overview?grain=hour': {}, '/api/live': {} };
+const liveAnswers: { receivedMs: number; asOfMs: number }[] = [];
+
+const pollApi = async (route: string, offsetMs: number) => {
+  await sleep(offsetMs);
+  while (Date.now() < endAt) {
+    const t0 = performance.now();
+    const res = await fetch(`${url}${route}`);
+    const body = (await res.json()) as { as_of?: string };
+    (latency[route] as number[]).push(performance.now() - t0);
+    const counts = statuses[route] as Record<number, number>;
+    counts[res.status] = (counts[res.status] ?? 0) + 1;
+    if (route === '/api/live' && res.status === 200 && body.as_of) {
+      liveAnswers.push({ receivedMs: Date.now(), asOfMs: Date.parse(body.as_of) });
+    }
+    await sleep(500);
+  }
+};
+
+const probes: { cid: string; acceptedMs: number; visibleMs?: number }[] = [];
+const sendProbes = async () => {
+  for (let i = 0; Date.now() < endAt - 5_000; i++) {
+    const cid = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    const res = await fetch(`${url}/collect`, {
+      method: 'POST',
+      body: `v=1&t=pageview&cid=${cid}&z=probe-${i}`,
+    });
+    if (res.status === 200) probes.push({ cid, acceptedMs: Date.now() });
+    await sleep(1_000);
+  }
+};
+
+const watchProbes = async () => {
+  while (Date.now() < endAt + 60_000) {
+    const waiting = probes.filter((p) => p.visibleMs === undefined);
+    if (Date.now() >= endAt && waiting.length === 0) return;
+    if (waiting.length > 0) {
+      const rows = await queryThroughControl(
+        socket,
+        `select client_id from EVENTS_LIVE.LOGS where client_id in (${waiting.map((p) => `'${p.cid}'`).join(', ')})`,
+      ).catch((error: Error) => {
+        console.error(`polling EVENTS_LIVE.LOGS: ${error.message.split('\n')[0]}`);
+        return [];
+      });
+      const seen = new Set((rows ?? []).map((r) => String(r.client_id)));
+      const now = Date.now();
+      for (const p of waiting) if (seen.has(p.cid)) p.visibleMs = now;
+    }
+    await sleep(250);
+  }
+};
+
+await Promise.all([
+  pollApi('/api/overview?grain=hour', 0),
+  pollApi('/api/live', 250),
+  sendProbes(),
+  watchProbes(),
+]);
+const counted = await queryThroughControl(
+  socket,
+  `select count(*)::int as n, count(distinct client_id)::int as clients from EVENTS_LIVE.LOGS where client_id like '00000000-0000-4000-8000-%'`,
+);
+pump.kill('SIGINT');
+await pumped;
+up.kill('SIGINT');
+await upExited;
+
+const visible = probes.filter((p) => p.visibleMs !== undefined);
+const toLive = visible.flatMap((p) => {
+  const answer = liveAnswers.find((a) => a.asOfMs >= (p.visibleMs as number));
+  return answer ? [answer.receivedMs - p.acceptedMs] : [];
+});
+const result = {
+  machine: describeMachine(),
+  command: `node --import tsx bench/dashboard/freshness.ts --seconds ${seconds} --rate ${rate}`,
+  seconds,
+  rate,
+  apiLatencyMs: Object.fromEntries(
+    Object.entries(latency).map(([route, samples]) => [route, summary(samples)]),
+  ),
+  apiStatuses: statuses,
+  freshnessMs: {
+    eventsLive: summary(visible.map((p) => (p.visibleMs as number) - p.acceptedMs)),
+    apiLive: summary(toLive),
+  },
+  probes: { sent: probes.length, visible: visible.length, inEventsLive: counted?.[0] },
+};
+console.log(JSON.stringify(result, null, 2));
+const round = (x: number) => (Number.isFinite(x) ? x.toFixed(x < 10 ? 1 : 0) : '—');
+for (const [route, s] of Object.entries(result.apiLatencyMs)) {
+  console.log(
+    `${route.padEnd(26)} p50 ${round(s.p50)} ms  p99 ${round(s.p99)} ms  max ${round(s.max)} ms  (${s.n}; ${JSON.stringify(statuses[route])})`,
+  );
+}
+for (const [what, s] of Object.entries(result.freshnessMs)) {
+  console.log(
+    `freshness → ${what.padEnd(11)} p50 ${round(s.p50 / 1000)} s  p99 ${round(s.p99 / 1000)} s  max ${round(s.max / 1000)} s  (${s.n} probes; target p99 ≤ 2 s)`,
+  );
+}
+if (!values['keep-home']) await rm(home, { recursive: true, force: true });
+if (visible.length !== probes.length) {
+  console.error(`${probes.length - visible.length} probes never reached EVENTS_LIVE.LOGS`);
+  process.exitCode = 1;
+}
