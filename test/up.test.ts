@@ -76,4 +76,41 @@ describe('./pdi up', () => {
     }
     expect(await exited).toBe(0);
   }, 120_000);
+
+  it('loads a lake object as soon as the collector publishes it, without waiting for the next scan', async () => {
+    const home = await tempHome('pdi-up-wake-');
+    const child = spawn(
+      PDI,
+      ['up', ...['--home', home, '--port', '0', '--load-every', '600', '--transform-every', '600']],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      const url = await new Promise<string>((resolve) =>
+        createInterface({ input: child.stdout }).once('line', resolve),
+      );
+      // the first scan happens at start; the next one would be 10 minutes later
+      await new Promise((r) => setTimeout(r, 1500));
+      const sent = Date.now();
+      expect(
+        (await fetch(`${url}/collect`, { method: 'POST', body: 't=pageview&cid=wake&z=1' })).status,
+      ).toBe(200);
+      let rows = 0;
+      while (rows === 0 && Date.now() - sent < 20_000) {
+        await new Promise((r) => setTimeout(r, 250));
+        const result = await runPdi([
+          'sql',
+          '--home',
+          home,
+          '--json',
+          'select count(*)::int as n from RAW.LOGS',
+        ]);
+        if (result.code === 0) rows = JSON.parse(result.stdout)[0]?.n ?? 0;
+      }
+      expect(rows).toBe(1);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+  }, 60_000);
 });

@@ -21,6 +21,8 @@ export async function startCollector(
   log: Logger,
   /** More routes on the same server and port (the dashboard, in `up`). */
   extraRoutes?: Hono,
+  /** Told of each lake object published (the pipe, in `up`, loads it at once). */
+  onObjectPublished?: (prefix: 'stream_data' | 'stream_errors') => void,
 ): Promise<RunningCollector> {
   const metrics = new CollectorMetrics();
   const openStream = <T>(prefix: 'stream_data' | 'stream_errors') =>
@@ -38,6 +40,7 @@ export async function startCollector(
           metrics.objectLatency.observe(latencyMs / 1000);
           metrics.objectsPublished.inc({ prefix });
           log.debug({ key, records }, 'lake object published');
+          onObjectPublished?.(prefix);
         },
         onError: (error) =>
           log.error({ err: error, prefix }, 'publishing a lake object failed; kept in the log, will retry'),

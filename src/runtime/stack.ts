@@ -61,7 +61,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         ? pipelineHealth(collector.metrics, pipeline, config.lakeDir, meter, Date.now())
         : { starting: true },
   });
-  collector = await startCollector(config, log, dashboard);
+  let newObject = () => {};
+  collector = await startCollector(config, log, dashboard, (prefix) => {
+    if (prefix === 'stream_data') newObject();
+  });
   const running = collector;
 
   const load = async () => {
@@ -95,16 +98,27 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   // one loop does both, so that they never overlap; a failure is logged and retried next time
   let stopping = false;
   let nextTransform = 0;
-  let wake: () => void = () => {};
+  // a new lake object wakes the pipe at once (`loadEverySeconds` is the longest it sleeps); a wake that comes
+  // while the loop is busy is kept for when it is done
+  let woken = false;
+  let wake: () => void = () => {
+    woken = true;
+  };
+  newObject = () => wake();
   const loop = (async () => {
     while (!stopping) {
+      woken = false;
       await load().catch((error: unknown) => log.error({ err: error }, 'pipe: load failed'));
       if (Date.now() >= nextTransform && loadedHere > 0) {
         nextTransform = Date.now() + options.transformEverySeconds * 1000;
         await transform().catch((error: unknown) => log.error({ err: error }, 'dbt build failed'));
       }
+      if (woken || stopping) continue;
       await new Promise<void>((resolve) => {
-        wake = resolve;
+        wake = () => {
+          woken = true;
+          resolve();
+        };
         setTimeout(resolve, options.loadEverySeconds * 1000).unref();
       });
     }

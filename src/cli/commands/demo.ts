@@ -5,7 +5,7 @@ import { positiveInteger, positiveNumber, wholeNumber } from '../parse.ts';
 import { untilSignal } from '../signals.ts';
 
 /** Objects show up within seconds in the demo, instead of Firehose's 60 s. */
-const DEMO_BUFFER_SECONDS = '5';
+const DEMO_BUFFER_SECONDS = '1';
 /** The demo prints what happens itself: only warnings from the logs. */
 const DEMO_LOG_LEVEL = 'warn';
 

@@ -5,8 +5,11 @@ import { settingOption, stackOptions } from '../options.ts';
 import { positiveNumber } from '../parse.ts';
 import { untilSignal } from '../signals.ts';
 
-/** Hits reach the warehouse within seconds, instead of Firehose's 60 s. */
-const UP_BUFFER_SECONDS = '10';
+/**
+ * Hits reach the warehouse within a second or two, instead of Firehose's 60 s: a lake object every second at
+ * most (none when no hit came), loaded as soon as it is published.
+ */
+const UP_BUFFER_SECONDS = '1';
 
 interface UpFlags {
   home: string;
@@ -24,7 +27,10 @@ export function upCommand(): Command {
   return command
     .addOption(settingOption('--buffer-seconds <seconds>', 'bufferSeconds', UP_BUFFER_SECONDS))
     .addOption(
-      new Option('--load-every <seconds>', 'seconds between two loads of the lake')
+      new Option(
+        '--load-every <seconds>',
+        'seconds between two scans of the lake (a new object is loaded at once)',
+      )
         .default(5)
         .argParser(positiveNumber),
     )
