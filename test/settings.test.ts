@@ -45,7 +45,7 @@ async function urlOf(args: string[], env: NodeJS.ProcessEnv = {}): Promise<strin
 const STACK_ARGS = {
   collect: [],
   up: ['--transform-every', '600'],
-  demo: ['--sessions', '5', '--rate', '1', '--transform-every', '600'],
+  demo: ['--sessions', '5', '--history-days', '0', '--rate', '1', '--transform-every', '600'],
 } as const;
 
 describe('settings: a flag wins over the environment, which wins over the default', () => {
