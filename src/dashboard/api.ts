@@ -108,11 +108,12 @@ export function createApi(
       const dayStartMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
       const today = { fromMs: dayStartMs, toMs: nowMs };
       const yesterday = { fromMs: dayStartMs - DAY_MS, toMs: nowMs - DAY_MS };
-      const [todayRow, yesterdayRow] = await Promise.all([
-        source.query(liveFiguresSql(today)),
-        source.query(liveFiguresSql(yesterday)),
-      ]);
-      return { dayStartMs, untilMs: nowMs, today: todayRow[0] ?? {}, yesterday: yesterdayRow[0] ?? {} };
+      const rows = await source.query(liveFiguresSql(today, yesterday));
+      const figuresOf = (period: string) => {
+        const { period: _, ...figures } = rows.find((r) => r.period === period) ?? {};
+        return figures;
+      };
+      return { dayStartMs, untilMs: nowMs, today: figuresOf('today'), yesterday: figuresOf('yesterday') };
     });
     const { dayStartMs, untilMs, today: t, yesterday: y } = read.value;
     const change = Object.fromEntries(FIGURES.map((name) => [name, ratioChange(t[name], y[name])]));

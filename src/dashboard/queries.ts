@@ -27,33 +27,67 @@ order by timestamp`;
 }
 
 /**
- * The counters of a period, from the live views (the hits loaded since the last dbt run included): one row.
- * `users` is null when no hit of the period carries a user id (the figure does not apply).
+ * The counters of today so far and of yesterday up to the same time, from the live views (the hits loaded
+ * since the last dbt run included), in one pass over each view: a row per period. `users` is null when no hit
+ * of the period carries a user id (the figure does not apply).
  */
-export function liveFiguresSql(range: Range): string {
+export function liveFiguresSql(today: Range, yesterday: Range): string {
+  const inEither = `((${within(today)}) or (${within(yesterday)}))`;
+  const period = `case when event_timestamp >= ${at(today.fromMs)} then 'today' else 'yesterday' end as period`;
   return `with
 
 hits as (
-    select session_id, user_id, hit_type from EVENTS_LIVE.LOGS where ${within(range)}
+    select ${period}, session_id, user_id, hit_type from EVENTS_LIVE.LOGS where ${inEither}
 ),
 
 products as (
-    select product_action, currency_code from EVENTS_LIVE.PRODUCT_ACTIONS where ${within(range)}
+    select ${period}, product_action, currency_code from EVENTS_LIVE.PRODUCT_ACTIONS where ${inEither}
 ),
 
 purchases as (
-    select transaction_revenue from EVENTS_LIVE.PURCHASES where ${within(range)}
+    select ${period}, transaction_revenue from EVENTS_LIVE.PURCHASES where ${inEither}
+),
+
+hit_figures as (
+    select
+        period,
+        count(distinct session_id) as sessions,
+        case when count(user_id) > 0 then count(distinct user_id) end as users,
+        count(case when hit_type = 'pageview' then 1 end) as pageviews
+    from hits
+    group by period
+),
+
+product_figures as (
+    select
+        period,
+        count(case when product_action = 'detail' then 1 end) as product_views,
+        count(case when product_action = 'add' then 1 end) as add_to_carts,
+        mode(case when product_action = 'purchase' then currency_code end) as currency
+    from products
+    group by period
+),
+
+purchase_figures as (
+    select period, count(*) as transactions, coalesce(sum(transaction_revenue), 0) as revenue
+    from purchases
+    group by period
 )
 
 select
-    (select count(distinct session_id) from hits)::double as sessions,
-    (select case when count(user_id) > 0 then count(distinct user_id) end from hits)::double as users,
-    (select count(*) from hits where hit_type = 'pageview')::double as pageviews,
-    (select count(*) from products where product_action = 'detail')::double as product_views,
-    (select count(*) from products where product_action = 'add')::double as add_to_carts,
-    (select count(*) from purchases)::double as transactions,
-    (select coalesce(sum(transaction_revenue), 0) from purchases)::double as revenue,
-    (select mode(currency_code) from products where product_action = 'purchase') as currency`;
+    periods.period,
+    coalesce(hit_figures.sessions, 0)::double as sessions,
+    hit_figures.users::double as users,
+    coalesce(hit_figures.pageviews, 0)::double as pageviews,
+    coalesce(product_figures.product_views, 0)::double as product_views,
+    coalesce(product_figures.add_to_carts, 0)::double as add_to_carts,
+    coalesce(purchase_figures.transactions, 0)::double as transactions,
+    coalesce(purchase_figures.revenue, 0)::double as revenue,
+    product_figures.currency
+from (values ('today'), ('yesterday')) periods(period)
+left join hit_figures on hit_figures.period = periods.period
+left join product_figures on product_figures.period = periods.period
+left join purchase_figures on purchase_figures.period = periods.period`;
 }
 
 /** Sessions that saw a product's detail, added one to the cart, bought one, in the range (live views). */

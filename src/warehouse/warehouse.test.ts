@@ -58,4 +58,17 @@ describe('Warehouse.read', () => {
     expect(order).toEqual(['away', 'back', 'read']);
     await w.close();
   });
+
+  it('runs reads beside each other: a quick one does not wait for a long one', async () => {
+    const w = await warehouse();
+    const order: string[] = [];
+    const long = w
+      .read('select count(*) as n from range(300000000) t(i) where i % 7 = 3')
+      .then(() => order.push('long'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await w.read('select count(*) as n from T').then(() => order.push('quick'));
+    await long;
+    expect(order).toEqual(['quick', 'long']);
+    await w.close();
+  });
 });

@@ -28,15 +28,16 @@ const LOCKED = /Could not set lock on file|Conflicting lock is held/i;
  */
 export class Warehouse {
   private queue: Promise<unknown> = Promise.resolve();
-  /** Reads on a connection of their own: they see the last committed data and do not wait for writes. */
-  private readQueue: Promise<unknown> = Promise.resolve();
+  /** Reads under way, each on a connection of its own. */
+  private readonly reads = new Set<Promise<unknown>>();
+  /** Pending while another process has the file (`exclusive`): reads wait for it. */
+  private available: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly path: string,
     private readonly options: OpenOptions,
     private instance: DuckDBInstance | null,
     private connection: DuckDBConnection | null,
-    private reader: DuckDBConnection | null,
   ) {}
 
   static async open(path: string, options: OpenOptions = {}): Promise<Warehouse> {
@@ -47,8 +48,8 @@ export class Warehouse {
         throw new WarehouseError(`no warehouse at ${path}: run \`./pdi load\` first`);
       });
     }
-    const { instance, connection, reader } = await connect(path, options);
-    return new Warehouse(path, options, instance, connection, reader);
+    const { instance, connection } = await connect(path, options);
+    return new Warehouse(path, options, instance, connection);
   }
 
   /** Runs statements (several separated by `;` allowed when there are no parameters). */
@@ -64,16 +65,32 @@ export class Warehouse {
   }
 
   /**
-   * Rows of a read-only query, on a second connection: it runs beside a load in progress (reading what was
-   * committed before it), instead of after it. During `exclusive`, it waits for the file to come back.
+   * Rows of a read-only query, on a connection of its own: reads run beside each other and beside a load in
+   * progress (seeing what was committed before them), instead of after them. While another process has the
+   * file (`exclusive`), they wait for it to come back.
    */
-  read(sql: string): Promise<Row[]> {
-    const next = this.readQueue.then(async () => {
-      if (!this.reader) throw new WarehouseError('the warehouse is closed');
-      return (await this.reader.runAndReadAll(sql)).getRowObjectsJson() as Row[];
-    });
-    this.readQueue = next.catch(() => {});
-    return next;
+  async read(sql: string): Promise<Row[]> {
+    for (let gate = this.available; ; gate = this.available) {
+      await gate;
+      if (gate === this.available) break;
+    }
+    const instance = this.instance;
+    if (!instance) throw new WarehouseError('the warehouse is closed');
+    // counted as under way before its first await, so that `exclusive` cannot close the file beneath it
+    const reading = (async () => {
+      const connection = await instance.connect();
+      try {
+        return await connection.runAndReadAll(sql);
+      } finally {
+        connection.closeSync();
+      }
+    })();
+    this.reads.add(reading);
+    try {
+      return (await reading).getRowObjectsJson() as Row[];
+    } finally {
+      this.reads.delete(reading);
+    }
   }
 
   /** A sequence of statements on the owner's connection, alone (e.g. a transaction). */
@@ -84,14 +101,12 @@ export class Warehouse {
   /** Closes the file for `work` (another process may open it meanwhile), then reopens it. */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
     const next = this.queue.then(async () => {
-      // the reads queued so far finish first; those that come now wait in line until the file is back
+      // the reads under way finish first; those that come now wait until the file is back
       let reopen: () => void = () => {};
-      const back = new Promise<void>((resolve) => {
+      this.available = new Promise<void>((resolve) => {
         reopen = resolve;
       });
-      const readsBefore = this.readQueue;
-      this.readQueue = readsBefore.then(() => back);
-      await readsBefore;
+      await Promise.allSettled([...this.reads]);
       this.release();
       try {
         return await work();
@@ -100,7 +115,6 @@ export class Warehouse {
           const reopened = await connect(this.path, this.options);
           this.instance = reopened.instance;
           this.connection = reopened.connection;
-          this.reader = reopened.reader;
         } finally {
           reopen();
         }
@@ -112,15 +126,13 @@ export class Warehouse {
 
   async close(): Promise<void> {
     await this.queue;
-    await this.readQueue;
+    await Promise.allSettled([...this.reads]);
     this.release();
   }
 
   private release(): void {
-    this.reader?.closeSync();
     this.connection?.closeSync();
     this.instance?.closeSync();
-    this.reader = null;
     this.connection = null;
     this.instance = null;
   }
@@ -148,7 +160,7 @@ async function connect(path: string, options: OpenOptions) {
         storage_compatibility_version: 'latest',
         ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
       });
-      return { instance, connection: await instance.connect(), reader: await instance.connect() };
+      return { instance, connection: await instance.connect() };
     } catch (error) {
       const message = (error as Error).message;
       if (LOCKED.test(message)) {
