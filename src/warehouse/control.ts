@@ -6,7 +6,8 @@ import type { Row, Warehouse } from './warehouse.ts';
 
 /**
  * While a runtime owns the warehouse file, other processes query through it: a small HTTP server on a
- * Unix socket in the home folder (never on a network port), answering read-only queries.
+ * Unix socket in the home folder (never on a network port), answering read-only queries, each on a connection
+ * of its own (`Warehouse.read`): a query does not wait for the pipe's loads, nor they for it.
  */
 export async function serveWarehouseControl(
   warehouse: Warehouse,
@@ -16,7 +17,7 @@ export async function serveWarehouseControl(
   app.post('/sql', async (c) => {
     const { query } = await c.req.json<{ query: string }>();
     try {
-      return c.json({ rows: await warehouse.query(query) });
+      return c.json({ rows: await warehouse.read(query) });
     } catch (error) {
       return c.json({ error: (error as Error).message }, 400);
     }
