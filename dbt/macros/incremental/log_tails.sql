@@ -62,6 +62,23 @@
   {%- endif -%}
 {%- endmacro %}
 
+{#
+  The hits of `staged` (a staging relation) that this run sessionizes again: when `incremental`, those of this
+  run's tails, from each tail's start on; all of them otherwise. The twin of `tail_rows`, on the raw side.
+#}
+{% macro tail_hits(staged, incremental) -%}
+  {%- if incremental -%}
+  {%- set oldest = incremental_literal("select min(rebuild_from) from " ~ log_tails() ~ " tails") -%}
+  (select h.*
+   from {{ staged }} h
+   join {{ log_tails() }} tails on tails.client_id = h.client_id
+   -- request time >= event time: a bound on a raw column, which lets the warehouse skip old row groups
+   where h.request_timestamp >= {{ oldest }} and h.event_timestamp >= tails.rebuild_from)
+  {%- else -%}
+  {{ staged }}
+  {%- endif -%}
+{%- endmacro %}
+
 {# Which tails each model has rebuilt: the `built_at` of the last run it rebuilt them in (a table beside `tails`). #}
 {% macro tails_consumed(tails) -%}
   {{ return(tails.incorporate(path={'identifier': tails.identifier ~ '_consumed'})) }}

@@ -13,21 +13,16 @@
 {%- set incremental = logs_rebuilt_by_tails() -%}
 with
 
-{% if incremental -%}
-{%- set oldest_tail = incremental_literal("select min(rebuild_from) from " ~ log_tails() ~ " tails") -%}
-tails as (
+hits as (
 
-    select * from {{ log_tails() }} tails
+    select * from {{ tail_hits(ref('stg_raw__log_keys'), incremental) }} hits
 
 ),
 
-hits as (
+{% if incremental -%}
+tails as (
 
-    select h.*
-    from {{ ref('stg_raw__log_keys') }} h join tails on tails.client_id = h.client_id
-    -- request time >= event time: a bound on a raw column, which lets the warehouse skip old row groups
-    where h.request_timestamp >= {{ oldest_tail }}
-      and h.event_timestamp >= tails.rebuild_from
+    select * from {{ log_tails() }} tails
 
 ),
 
@@ -38,13 +33,6 @@ earlier as (
         {{ json_text('l.req_body', 'z') }} as cache_buster
     from {{ previous_build('logs') }} l join tails on tails.client_id = l.client_id
     where l.event_timestamp < tails.rebuild_from
-
-),
-
-{%- else -%}
-hits as (
-
-    select * from {{ ref('stg_raw__log_keys') }}
 
 ),
 

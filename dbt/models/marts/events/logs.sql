@@ -15,32 +15,11 @@
 #}
 with
 
-{% if is_incremental() -%}
-{%- set oldest_tail = incremental_literal("select min(rebuild_from) from " ~ log_tails() ~ " tails") -%}
-tails as (
-
-    select * from {{ log_tails() }} tails
-
-),
-
 hits as (
 
-    select h.*
-    from {{ ref('stg_raw__logs') }} h join tails on tails.client_id = h.client_id
-    -- request time >= event time: a bound on a raw column, which lets the warehouse skip old row groups
-    where h.request_timestamp >= {{ oldest_tail }}
-      and h.event_timestamp >= tails.rebuild_from
+    select * from {{ tail_hits(ref('stg_raw__logs'), is_incremental()) }} hits
 
 ),
-
-{%- else -%}
-hits as (
-
-    select * from {{ ref('stg_raw__logs') }}
-
-),
-
-{%- endif %}
 
 sessions as (
 
