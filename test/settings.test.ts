@@ -4,19 +4,10 @@
  */
 import { spawn } from 'node:child_process';
 import { statfsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../src/dataset/generator.ts';
 import { PDI, runPdi, tempHome } from './support/pdi.ts';
-
-/** A port free right now on the loopback. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from './support/ports.ts';
 
 /** Starts `./pdi args…`, returns the URL of the first stdout line that names one, then stops it (SIGINT). */
 async function urlOf(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureVirtualEnv, PROJECT_ROOT as ROOT } from '../../src/warehouse/dbt/index.ts';
+import { freePort } from './ports.ts';
 
 export interface Ministack {
   /** http://127.0.0.1:PORT: every service's endpoint. */
@@ -92,12 +92,4 @@ export async function startMinistack(): Promise<Ministack> {
       await rm(tmp, { recursive: true, force: true });
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
