@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono';
 import { type Answer, Figures, WarehouseBusyError } from './figures.ts';
 import {
+  DAY_MS,
   DEFAULT_SPAN_MS,
   type Grain,
   MAX_SPAN_MS,
@@ -30,7 +31,6 @@ export interface ApiOptions {
   deadlineMs?: number;
 }
 
-const DAY_MS = 86_400_000;
 const FIGURES = [
   'sessions',
   'users',
@@ -42,7 +42,7 @@ const FIGURES = [
 ];
 
 /**
- * The read-only JSON API behind the dashboard (README, "The dashboard's API"). Every figure says when it was
+ * The read-only JSON API behind the dashboard (README, "The dashboard and its API"). Every figure says when it was
  * read (`as_of`, `age_seconds`): during a dbt run the warehouse is not readable, and the figures last read
  * are given instead of a wait.
  */

@@ -36,7 +36,7 @@ export class Figures {
   ) {}
 
   async get<T>(key: string, read: () => Promise<T>): Promise<Answer<T>> {
-    const entry: Entry = this.entries.get(key) ?? { askedAtMs: this.now(), read };
+    const entry: Entry = this.entries.get(key) ?? { askedAtMs: 0, read };
     entry.askedAtMs = this.now();
     entry.read = read;
     this.entries.set(key, entry);

@@ -12,7 +12,7 @@ export interface Range {
   toMs: number;
 }
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 /** Without `from`/`to`: the last 30 days for the daily grain, the last 24 hours for the hourly one. */
 export const DEFAULT_SPAN_MS: Record<Grain, number> = { hour: DAY_MS, day: 30 * DAY_MS };
 /** The longest range a request may ask for, so that one request cannot make the runtime read everything. */

@@ -4,7 +4,7 @@ import type { CollectorConfig } from '../config/collector-config.ts';
 import { generateDataset } from '../dataset/generator.ts';
 import { type DatasetFiles, locateDataset } from '../dataset/reader.ts';
 import { sliceDataset } from '../dataset/slice.ts';
-import { ensureRawSchema, loadNewObjects } from '../pipe/index.ts';
+import { loadNewObjects } from '../pipe/index.ts';
 import { backfill } from '../replay/backfill.ts';
 import { datasetTimeRange } from '../replay/pump-plan.ts';
 import { Pumper, type PumpSummary } from '../replay/pumper.ts';
@@ -124,7 +124,6 @@ async function backfillHistory(dataset: DatasetFiles, options: DemoOptions): Pro
   started = Date.now();
   const warehouse = await Warehouse.open(config.warehousePath, { create: true });
   try {
-    await ensureRawSchema(warehouse);
     const loaded = await loadNewObjects(warehouse, config.lakeDir);
     say(
       `history: ${loaded.rows} rows loaded (${seconds(started)} s); building the models (the first dbt run)…`,

@@ -61,9 +61,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         ? pipelineHealth(collector.metrics, pipeline, config.lakeDir, meter, Date.now())
         : { starting: true },
   });
-  let newObject = () => {};
+  // a new lake object wakes the pipe at once (`loadEverySeconds` is the longest it sleeps); a wake that comes
+  // while the loop is busy is kept for when it is done
+  let woken = false;
+  let wake = () => {
+    woken = true;
+  };
   collector = await startCollector(config, log, dashboard, (prefix) => {
-    if (prefix === 'stream_data') newObject();
+    if (prefix === 'stream_data') wake();
   });
   const running = collector;
 
@@ -77,8 +82,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     if (summary.objects > 0) log.info({ ...summary }, 'pipe: loaded lake objects');
   };
   const transform = async () => {
-    const started = Date.now();
+    let started = 0;
     const result = await warehouse.exclusive(async () => {
+      started = Date.now();
       pipeline.transforming = true;
       try {
         return await runDbt(dbtBuildArgs(), { warehousePath: config.warehousePath });
@@ -98,13 +104,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   // one loop does both, so that they never overlap; a failure is logged and retried next time
   let stopping = false;
   let nextTransform = 0;
-  // a new lake object wakes the pipe at once (`loadEverySeconds` is the longest it sleeps); a wake that comes
-  // while the loop is busy is kept for when it is done
-  let woken = false;
-  let wake: () => void = () => {
-    woken = true;
-  };
-  newObject = () => wake();
   const loop = (async () => {
     while (!stopping) {
       woken = false;
