@@ -8,6 +8,7 @@ export {
 } from './lake/lake.ts';
 export { type BatchLoad, loadBatch, type ObjectLoad } from './load-batch.ts';
 export {
+  copyNewLoads,
   ensureRawSchema,
   type LoadOptions,
   type LoadSummary,

@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/index.ts';
 import { type Lake, type LakeListing, localLake } from './lake/lake.ts';
 import { loadBatch, type ObjectLoad } from './load-batch.ts';
@@ -144,4 +145,30 @@ export async function replayLake(
   });
   const keySet = new Set(keys);
   return loadNewObjects(warehouse, source, { ...options, filter: (key) => keySet.has(key) });
+}
+
+/**
+ * Brings into `catalog` (an attached copy of this warehouse, made earlier: the one dbt built meanwhile) the loads
+ * made here since the copy: the objects in this load history and not in the copy's, with their rows, damaged
+ * lines and history, and the user agents seen since, in one transaction. Every object stays loaded once.
+ */
+export async function copyNewLoads(c: DuckDBConnection, catalog: string): Promise<void> {
+  const newObjects = `(select FILE_NAME from RAW.LOAD_HISTORY except select FILE_NAME from ${catalog}.RAW.LOAD_HISTORY)`;
+  await c.run('begin transaction');
+  try {
+    await c.run(`insert into ${catalog}.RAW.LOGS select * from RAW.LOGS where LOG_FILENAME in ${newObjects}`);
+    await c.run(
+      `insert into ${catalog}.RAW.LOAD_ERRORS select * from RAW.LOAD_ERRORS where FILE_NAME in ${newObjects}`,
+    );
+    await c.run(
+      `insert into ${catalog}.RAW.USER_AGENT_LOOKUP select * from RAW.USER_AGENT_LOOKUP on conflict do nothing`,
+    );
+    await c.run(
+      `insert into ${catalog}.RAW.LOAD_HISTORY select * from RAW.LOAD_HISTORY where FILE_NAME in ${newObjects}`,
+    );
+    await c.run('commit');
+  } catch (error) {
+    await c.run('rollback').catch(() => {});
+    throw error;
+  }
 }

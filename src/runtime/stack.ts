@@ -1,7 +1,7 @@
 import type { CollectorConfig } from '../config/collector-config.ts';
 import { controlSocketPath } from '../config/runtime-paths.ts';
 import { createDashboardApp } from '../dashboard/app.ts';
-import { ensureRawSchema, loadNewObjects } from '../pipe/index.ts';
+import { copyNewLoads, ensureRawSchema, loadNewObjects } from '../pipe/index.ts';
 import { dbtBuildArgs, runDbt } from '../warehouse/dbt/index.ts';
 import { serveWarehouseControl, Warehouse } from '../warehouse/index.ts';
 import { type RunningCollector, startCollector } from './collector.ts';
@@ -81,17 +81,20 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     pipeline.lastLoadSeconds = summary.seconds;
     if (summary.objects > 0) log.info({ ...summary }, 'pipe: loaded lake objects');
   };
-  const transform = async () => {
-    let started = 0;
-    const result = await warehouse.exclusive(async () => {
-      started = Date.now();
-      pipeline.transforming = true;
-      try {
-        return await runDbt(dbtBuildArgs(), { warehousePath: config.warehousePath });
-      } finally {
+  // dbt builds a copy of the warehouse while the pipe goes on loading the original and the dashboard reads it;
+  // the copy, caught up with what was loaded meanwhile, then takes the original's place
+  const build = async () => {
+    pipeline.transforming = true;
+    const started = Date.now();
+    const result = await warehouse
+      .buildOnCopy((copyPath) => runDbt(dbtBuildArgs(), { warehousePath: copyPath }), {
+        // dbt's code 1: some models or tests failed, and the others were built, as a build in place leaves them
+        keep: (run) => run.code === 0 || run.code === 1,
+        catchUp: copyNewLoads,
+      })
+      .finally(() => {
         pipeline.transforming = false;
-      }
-    });
+      });
     pipeline.lastTransformAtMs = Date.now();
     pipeline.lastTransformSeconds = (pipeline.lastTransformAtMs - started) / 1000;
     pipeline.lastTransformOk = result.code === 0;
@@ -100,17 +103,25 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     if (result.code === 0) log.info('dbt build done');
     else log.error({ output: result.output.slice(-4000) }, 'dbt build failed');
   };
+  // one build at a time
+  let building: Promise<void> = Promise.resolve();
+  const transform = () => {
+    const run = building.then(build);
+    building = run.catch(() => {});
+    return run;
+  };
 
-  // one loop does both, so that they never overlap; a failure is logged and retried next time
+  // the pipe loads on every wake (a new lake object) or every `loadEverySeconds`, dbt builds beside it
   let stopping = false;
   let nextTransform = 0;
   const loop = (async () => {
     while (!stopping) {
       woken = false;
       await load().catch((error: unknown) => log.error({ err: error }, 'pipe: load failed'));
-      if (Date.now() >= nextTransform && loadedHere > 0) {
+      if (Date.now() >= nextTransform && loadedHere > 0 && !pipeline.transforming) {
         nextTransform = Date.now() + options.transformEverySeconds * 1000;
-        await transform().catch((error: unknown) => log.error({ err: error }, 'dbt build failed'));
+        // a failure is logged and the build tried again next time
+        transform().catch((error: unknown) => log.error({ err: error }, 'dbt build failed'));
       }
       if (woken || stopping) continue;
       await new Promise<void>((resolve) => {
@@ -135,6 +146,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       stopping = true;
       wake();
       await loop;
+      await building;
       await running.stop();
       // what the collector flushed on stop goes in too
       await load().catch((error: unknown) => log.error({ err: error }, 'pipe: final load failed'));

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { Warehouse } from './warehouse.ts';
 
@@ -33,32 +35,6 @@ describe('Warehouse.read', () => {
     await w.close();
   });
 
-  it('waits while another process has the file, and reads again once it is back', async () => {
-    const w = await warehouse();
-    const order: string[] = [];
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const away = w.exclusive(async () => {
-      order.push('away');
-      await held;
-      order.push('back');
-    });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const reading = w.read('select count(*)::int as n from T').then((rows) => {
-      order.push('read');
-      return rows;
-    });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(order).toEqual(['away']);
-    release();
-    expect(await reading).toEqual([{ n: 1 }]);
-    await away;
-    expect(order).toEqual(['away', 'back', 'read']);
-    await w.close();
-  });
-
   it('runs reads beside each other: a quick one does not wait for a long one', async () => {
     const w = await warehouse();
     const order: string[] = [];
@@ -69,6 +45,106 @@ describe('Warehouse.read', () => {
     await w.read('select count(*) as n from T').then(() => order.push('quick'));
     await long;
     expect(order).toEqual(['quick', 'long']);
+    await w.close();
+  });
+});
+
+/** What another process (dbt) does to the copy: a table of its own, from what the copy holds. */
+async function buildInAnotherInstance(copyPath: string): Promise<number> {
+  const instance = await DuckDBInstance.create(copyPath);
+  const c = await instance.connect();
+  await c.run('create table BUILT as select count(*)::int as n from T');
+  c.closeSync();
+  instance.closeSync();
+  return 0;
+}
+
+describe('Warehouse.buildOnCopy', () => {
+  const catchUp = async (c: import('@duckdb/node-api').DuckDBConnection, copy: string) => {
+    await c.run(`insert into ${copy}.T select n from T where n not in (select n from ${copy}.T)`);
+  };
+
+  it('lets writes and reads go on during the build, then puts the copy, caught up, in the place of the original', async () => {
+    const w = await warehouse();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let copy = '';
+    const building = w.buildOnCopy(
+      async (copyPath) => {
+        copy = copyPath;
+        await held;
+        return buildInAnotherInstance(copyPath);
+      },
+      { keep: (code) => code === 0, catchUp },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(path.dirname(copy)).not.toBe(path.dirname(w.path));
+    expect(path.basename(copy)).toBe(path.basename(w.path));
+    // the original answers and takes writes while the copy is being built
+    await w.run('insert into T values (2)');
+    expect(await w.read('select count(*)::int as n from T')).toEqual([{ n: 2 }]);
+    release();
+    await building;
+    // the build counted the one row of the copy; the row written meanwhile was brought in
+    expect(await w.read('select n from BUILT')).toEqual([{ n: 1 }]);
+    expect(await w.read('select n from T order by n')).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(await w.query('select count(*)::int as n from T')).toEqual([{ n: 2 }]);
+    expect(existsSync(path.dirname(copy))).toBe(false);
+    await w.close();
+    // and it is what the file holds
+    const reopened = await Warehouse.open(w.path);
+    expect(await reopened.query('select (select n from BUILT) as built, count(*)::int as n from T')).toEqual([
+      { built: 1, n: 2 },
+    ]);
+    await reopened.close();
+  });
+
+  it('leaves the original as it was when the build is not kept or fails', async () => {
+    const w = await warehouse();
+    const copies: string[] = [];
+    const result = await w.buildOnCopy(
+      async (copyPath) => {
+        copies.push(copyPath);
+        await buildInAnotherInstance(copyPath);
+        return 2;
+      },
+      { keep: (code) => code === 0, catchUp },
+    );
+    expect(result).toBe(2);
+    await expect(
+      w.buildOnCopy(
+        async (copyPath) => {
+          copies.push(copyPath);
+          throw new Error('dbt could not start');
+        },
+        { keep: () => true, catchUp },
+      ),
+    ).rejects.toThrow('dbt could not start');
+    expect(await w.read("select count(*)::int as n from duckdb_tables() where table_name = 'BUILT'")).toEqual(
+      [{ n: 0 }],
+    );
+    expect(await w.read('select count(*)::int as n from T')).toEqual([{ n: 1 }]);
+    for (const copy of copies) expect(existsSync(path.dirname(copy))).toBe(false);
+    await w.close();
+  });
+
+  it('keeps the original when catching up fails', async () => {
+    const w = await warehouse();
+    await expect(
+      w.buildOnCopy(buildInAnotherInstance, {
+        keep: () => true,
+        catchUp: async (c, copy) => {
+          await c.run(`insert into ${copy}.MISSING values (1)`);
+        },
+      }),
+    ).rejects.toThrow(/MISSING/);
+    expect(await w.read("select count(*)::int as n from duckdb_tables() where table_name = 'BUILT'")).toEqual(
+      [{ n: 0 }],
+    );
+    await w.run('insert into T values (3)');
+    expect(await w.read('select count(*)::int as n from T')).toEqual([{ n: 2 }]);
     await w.close();
   });
 });

@@ -1,6 +1,6 @@
-import { statfsSync } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { constants, statfsSync } from 'node:fs';
+import { access, copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { isDuckdbSize, isPercentage, SETTINGS, settingText } from '../config/settings.ts';
@@ -20,17 +20,31 @@ export class WarehouseError extends Error {
   override name = 'WarehouseError';
 }
 
+/** The catalog name of a build's copy while it is caught up. */
+const COPY = 'pdi_build_copy';
+
 const LOCKED = /Could not set lock on file|Conflicting lock is held/i;
+
+/** What `buildOnCopy` does with a build's copy of the warehouse. */
+export interface CopyBuildOptions<T> {
+  /** Whether the copy, built, replaces the original (false: it is thrown away). */
+  keep(result: T): boolean;
+  /**
+   * Brings into the copy, attached as the catalog `copy`, what was written to the original while it was
+   * being built, on the original's connection (reads wait meanwhile).
+   */
+  catchUp(connection: DuckDBConnection, copy: string): Promise<void>;
+}
 
 /**
  * The one owner of the DuckDB file in this process: every statement goes through it, one at a time.
- * `exclusive` hands the file to another process (dbt) and takes it back afterwards.
+ * `buildOnCopy` lets another process (dbt) build a copy of the file while this one goes on with the original.
  */
 export class Warehouse {
   private queue: Promise<unknown> = Promise.resolve();
   /** Reads under way, each on a connection of its own. */
   private readonly reads = new Set<Promise<unknown>>();
-  /** Pending while another process has the file (`exclusive`): reads wait for it. */
+  /** Pending while the file is being copied or replaced (`buildOnCopy`): reads wait for it. */
   private available: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -67,7 +81,7 @@ export class Warehouse {
   /**
    * Rows of a read-only query, on a connection of its own: reads run beside each other and beside a load in
    * progress (seeing what was committed before them), instead of after them. While another process has the
-   * file (`exclusive`), they wait for it to come back.
+   * file is copied or replaced (`buildOnCopy`), they wait for it.
    */
   async read(sql: string): Promise<Row[]> {
     for (let gate = this.available; ; gate = this.available) {
@@ -76,7 +90,7 @@ export class Warehouse {
     }
     const instance = this.instance;
     if (!instance) throw new WarehouseError('the warehouse is closed');
-    // counted as under way before its first await, so that `exclusive` cannot close the file beneath it
+    // counted as under way before its first await, so that `buildOnCopy` cannot close the file beneath it
     const reading = (async () => {
       const connection = await instance.connect();
       try {
@@ -98,30 +112,70 @@ export class Warehouse {
     return this.serialized(work);
   }
 
-  /** Closes the file for `work` (another process may open it meanwhile), then reopens it. */
-  exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(async () => {
-      // the reads under way finish first; those that come now wait until the file is back
-      let reopen: () => void = () => {};
-      this.available = new Promise<void>((resolve) => {
-        reopen = resolve;
-      });
-      await Promise.allSettled([...this.reads]);
+  /**
+   * Has `build` (another process: dbt) work on a copy of the file, in a folder of its own beside it with the
+   * same file name (so the copy's catalog has the original's name), while this process goes on loading and
+   * reading the original. Then, when `keep(result)`, `catchUp` brings into the copy what was written
+   * here meanwhile, and the copy takes the original's place; reads wait only while the file is copied and
+   * while it is replaced, never for the build. A build that fails to start, or is not kept, leaves the
+   * original as it is.
+   */
+  async buildOnCopy<T>(build: (copyPath: string) => Promise<T>, options: CopyBuildOptions<T>): Promise<T> {
+    const copyDir = join(dirname(this.path), '.build');
+    const copyPath = join(copyDir, basename(this.path));
+    await this.alone(async (c) => {
+      await rm(copyDir, { recursive: true, force: true });
+      await mkdir(copyDir);
+      // the file holds every commit once checkpointed: nothing writes until the copy is made
+      await c.run('checkpoint');
+      await copyFile(this.path, copyPath, constants.COPYFILE_FICLONE);
+    });
+    try {
+      const result = await build(copyPath);
+      if (options.keep(result)) await this.replaceWith(copyPath, options.catchUp);
+      return result;
+    } finally {
+      await rm(copyDir, { recursive: true, force: true });
+    }
+  }
+
+  /** The built copy at `copyPath`, caught up, in place of the original file, which is then reopened. */
+  private replaceWith(copyPath: string, catchUp: CopyBuildOptions<unknown>['catchUp']): Promise<void> {
+    return this.alone(async (c) => {
+      await c.run(`attach '${copyPath.replaceAll("'", "''")}' as ${COPY}`);
+      try {
+        await catchUp(c, COPY);
+        await c.run(`checkpoint ${COPY}`);
+      } finally {
+        await c.run(`detach ${COPY}`);
+      }
       this.release();
       try {
-        return await work();
+        // the original's log of changes, if closing left one, belongs to the file being replaced
+        await rm(`${this.path}.wal`, { force: true });
+        await rename(copyPath, this.path);
       } finally {
-        try {
-          const reopened = await connect(this.path, this.options);
-          this.instance = reopened.instance;
-          this.connection = reopened.connection;
-        } finally {
-          reopen();
-        }
+        const reopened = await connect(this.path, this.options);
+        this.instance = reopened.instance;
+        this.connection = reopened.connection;
       }
     });
-    this.queue = next.catch(() => {});
-    return next;
+  }
+
+  /** `work` on the owner's connection, with no read under way: reads that come meanwhile wait for it. */
+  private alone<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.serialized(async (c) => {
+      let resume: () => void = () => {};
+      this.available = new Promise<void>((resolve) => {
+        resume = resolve;
+      });
+      try {
+        await Promise.allSettled([...this.reads]);
+        return await work(c);
+      } finally {
+        resume();
+      }
+    });
   }
 
   async close(): Promise<void> {

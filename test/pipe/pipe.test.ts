@@ -5,8 +5,9 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { uuidV5 } from '../../src/contract/uuid.ts';
-import { LOG_ID_NAMESPACE } from '../../src/pipe/index.ts';
+import { copyNewLoads, LOG_ID_NAMESPACE, loadNewObjects } from '../../src/pipe/index.ts';
 import { publishLakeObject } from '../../src/stream/index.ts';
+import { Warehouse } from '../../src/warehouse/index.ts';
 import { PDI, runPdi, tempHome } from '../support/pdi.ts';
 
 function record(i: number, overrides: Record<string, unknown> = {}) {
@@ -205,6 +206,37 @@ describe('./pdi load', () => {
     const result = await runPdi(['load', '--home', home]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/no lake at .*: collect or backfill some hits first/);
+  });
+});
+
+describe('a build on a copy of the warehouse (./pdi up)', () => {
+  it('brings into the copy what was loaded meanwhile, each object once, damaged lines and user agents too', async () => {
+    const home = await lakeWith({ [KEY_A]: lines(0, 30) });
+    const lake = path.join(home, 'lake');
+    const warehouse = await Warehouse.open(path.join(home, 'warehouse.duckdb'), { create: true });
+    await loadNewObjects(warehouse, lake);
+    const KEY_C = 'stream_data/2026/11/24/12/c.gz';
+    await warehouse.buildOnCopy(
+      async () => {
+        // while dbt builds the copy, the pipe loads two more objects into the original, one of them damaged
+        await publishLakeObject(lake, KEY_B, lines(30, 20));
+        await publishLakeObject(lake, KEY_C, `${lines(50, 2)}{"not json\n`);
+        await loadNewObjects(warehouse, lake);
+        return 0;
+      },
+      { keep: () => true, catchUp: copyNewLoads },
+    );
+    const [counts] = await warehouse.query(
+      `select count(*)::int as n, count(distinct LOG_ID)::int as ids,
+        (select count(*)::int from RAW.LOAD_HISTORY) as objects,
+        (select count(*)::int from RAW.LOAD_ERRORS) as errors,
+        (select count(*)::int from RAW.USER_AGENT_LOOKUP) as user_agents
+       from RAW.LOGS`,
+    );
+    expect(counts).toEqual({ n: 52, ids: 52, objects: 3, errors: 1, user_agents: 3 });
+    // nothing is loaded twice afterwards
+    expect((await loadNewObjects(warehouse, lake)).objects).toBe(0);
+    await warehouse.close();
   });
 });
 
