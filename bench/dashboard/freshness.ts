@@ -2,11 +2,12 @@
  * The dashboard under load, in `./pdi up` with its defaults: while a pumper sends `--rate` hits/s (500),
  * - the latency of `/api/overview?grain=hour` and `/api/live` (p50, p99), each polled every half second;
  * - freshness: a probe hit every second, each with a client id of its own; the time from its 200 to its first
- *   appearance in EVENTS_LIVE.LOGS (polled through the runtime's control socket every 250 ms, as `./pdi sql`
- *   does), and to the first `/api/live` answer read after that (its `as_of`). Target: p99 ≤ 2 s.
+ *   appearance in RAW.LOGS and in EVENTS_LIVE.LOGS (each polled through the runtime's control socket every
+ *   250 ms, as `./pdi sql` does), and to the first `/api/live` answer read after that (its `as_of`). Target:
+ *   p99 ≤ 2 s. `--transform-every` is passed on to `./pdi up` (its default otherwise).
  * Every probe must reach EVENTS_LIVE.LOGS by the end, once.
  *
- *   node --import tsx bench/dashboard/freshness.ts [--seconds 300] [--rate 500]
+ *   node --import tsx bench/dashboard/freshness.ts [--seconds 300] [--rate 500] [--transform-every S]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,6 +23,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '300' },
     rate: { type: 'string', default: '500' },
+    'transform-every': { type: 'string' },
     'keep-home': { type: 'boolean', default: false },
   },
 });
@@ -68,7 +70,10 @@ await run([
   '7',
 ]);
 
-const up: ChildProcess = spawn(PDI, ['up', '--home', home, '--port', '0'], {
+const transformEvery = values['transform-every'];
+const upArgs = ['up', '--home', home, '--port', '0'];
+if (transformEvery) upArgs.push('--transform-every', transformEvery);
+const up: ChildProcess = spawn(PDI, upArgs, {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const upExited = new Promise((resolve) => up.once('exit', resolve));
@@ -126,7 +131,7 @@ const pollApi = async (route: string, offsetMs: number) => {
   }
 };
 
-const probes: { cid: string; acceptedMs: number; visibleMs?: number }[] = [];
+const probes: { cid: string; acceptedMs: number; rawMs?: number; visibleMs?: number }[] = [];
 const sendProbes = async () => {
   for (let i = 0; Date.now() < endAt - 5_000; i++) {
     const cid = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
@@ -139,21 +144,22 @@ const sendProbes = async () => {
   }
 };
 
-const watchProbes = async () => {
+/** Marks, in `field`, the probes that `table`'s client id column now holds. */
+const watch = async (table: string, column: string, field: 'rawMs' | 'visibleMs') => {
   while (Date.now() < endAt + 60_000) {
-    const waiting = probes.filter((p) => p.visibleMs === undefined);
+    const waiting = probes.filter((p) => p[field] === undefined);
     if (Date.now() >= endAt && waiting.length === 0) return;
     if (waiting.length > 0) {
       const rows = await queryThroughControl(
         socket,
-        `select client_id from EVENTS_LIVE.LOGS where client_id in (${waiting.map((p) => `'${p.cid}'`).join(', ')})`,
+        `select ${column} as client_id from ${table} where ${column} in (${waiting.map((p) => `'${p.cid}'`).join(', ')})`,
       ).catch((error: Error) => {
-        console.error(`polling EVENTS_LIVE.LOGS: ${error.message.split('\n')[0]}`);
+        console.error(`polling ${table}: ${error.message.split('\n')[0]}`);
         return [];
       });
       const seen = new Set((rows ?? []).map((r) => String(r.client_id)));
       const now = Date.now();
-      for (const p of waiting) if (seen.has(p.cid)) p.visibleMs = now;
+      for (const p of waiting) if (seen.has(p.cid)) p[field] = now;
     }
     await sleep(250);
   }
@@ -163,7 +169,8 @@ await Promise.all([
   pollApi('/api/overview?grain=hour', 0),
   pollApi('/api/live', 250),
   sendProbes(),
-  watchProbes(),
+  watch('RAW.LOGS', 'CLIENT_ID', 'rawMs'),
+  watch('EVENTS_LIVE.LOGS', 'client_id', 'visibleMs'),
 ]);
 const counted = await queryThroughControl(
   socket,
@@ -181,7 +188,7 @@ const toLive = visible.flatMap((p) => {
 });
 const result = {
   machine: describeMachine(),
-  command: `node --import tsx bench/dashboard/freshness.ts --seconds ${seconds} --rate ${rate}`,
+  command: `node --import tsx bench/dashboard/freshness.ts --seconds ${seconds} --rate ${rate}${transformEvery ? ` --transform-every ${transformEvery}` : ''}`,
   seconds,
   rate,
   apiLatencyMs: Object.fromEntries(
@@ -189,6 +196,7 @@ const result = {
   ),
   apiStatuses: statuses,
   freshnessMs: {
+    rawLogs: summary(probes.flatMap((p) => (p.rawMs === undefined ? [] : [p.rawMs - p.acceptedMs]))),
     eventsLive: summary(visible.map((p) => (p.visibleMs as number) - p.acceptedMs)),
     apiLive: summary(toLive),
   },

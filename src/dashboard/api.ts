@@ -21,7 +21,7 @@ export type Row = Record<string, unknown>;
 export interface ApiSource {
   query(sql: string): Promise<Row[]>;
   health(): Promise<Row>;
-  /** Why the warehouse may answer slowly right now, if it may (a dbt run holds the file). */
+  /** Why the warehouse may answer slowly right now, if it may (a dbt build under way). */
   busyReason(): string | null;
 }
 

@@ -1,8 +1,8 @@
 /**
  * The figures last read, by question: the API answers within a deadline whatever the warehouse is doing. A
- * question is asked of the warehouse each time; when the answer takes longer than the deadline (dbt holds the
- * file, or a heavy query runs), the last answer is given instead, with its age, and the fresh one replaces it
- * when it comes. Only a question never answered before has to wait, and then it is told the warehouse is busy.
+ * question is asked of the warehouse each time; when the answer takes longer than the deadline (a heavy query,
+ * or a build's copy taking the file's place), the last answer is given instead, with its age, and the fresh one
+ * replaces it when it comes. Only a question never answered before has to wait, and then it is told the warehouse is busy.
  */
 export interface Answer<T> {
   value: T;

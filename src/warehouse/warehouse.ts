@@ -44,8 +44,6 @@ export class Warehouse {
   private queue: Promise<unknown> = Promise.resolve();
   /** Reads under way, each on a connection of its own. */
   private readonly reads = new Set<Promise<unknown>>();
-  /** Pending while the file is being copied or replaced (`buildOnCopy`): reads wait for it. */
-  private available: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly path: string,
@@ -80,17 +78,13 @@ export class Warehouse {
 
   /**
    * Rows of a read-only query, on a connection of its own: reads run beside each other and beside a load in
-   * progress (seeing what was committed before them), instead of after them. While another process has the
-   * file is copied or replaced (`buildOnCopy`), they wait for it.
+   * progress (seeing what was committed before them), instead of after them, and never wait for a build
+   * (`buildOnCopy`).
    */
   async read(sql: string): Promise<Row[]> {
-    for (let gate = this.available; ; gate = this.available) {
-      await gate;
-      if (gate === this.available) break;
-    }
     const instance = this.instance;
     if (!instance) throw new WarehouseError('the warehouse is closed');
-    // counted as under way before its first await, so that `buildOnCopy` cannot close the file beneath it
+    // counted as under way before its first await, so that `buildOnCopy` cannot close its file beneath it
     const reading = (async () => {
       const connection = await instance.connect();
       try {
@@ -115,18 +109,18 @@ export class Warehouse {
   /**
    * Has `build` (another process: dbt) work on a copy of the file, in a folder of its own beside it with the
    * same file name (so the copy's catalog has the original's name), while this process goes on loading and
-   * reading the original. Then, when `keep(result)`, `catchUp` brings into the copy what was written
-   * here meanwhile, and the copy takes the original's place; reads wait only while the file is copied and
-   * while it is replaced, never for the build. A build that fails to start, or is not kept, leaves the
-   * original as it is.
+   * reading the original. Then, when `keep(result)`, `catchUp` brings into the copy what was written here
+   * meanwhile, and the copy takes the original's place. Reads never wait: those under way when the file is
+   * replaced finish on the original, the next ones read the copy. Writes wait only while the file is copied
+   * and replaced. A build that fails, or is not kept, leaves the original as it is.
    */
   async buildOnCopy<T>(build: (copyPath: string) => Promise<T>, options: CopyBuildOptions<T>): Promise<T> {
     const copyDir = join(dirname(this.path), '.build');
     const copyPath = join(copyDir, basename(this.path));
-    await this.alone(async (c) => {
+    await this.serialized(async (c) => {
       await rm(copyDir, { recursive: true, force: true });
       await mkdir(copyDir);
-      // the file holds every commit once checkpointed: nothing writes until the copy is made
+      // once checkpointed, the file holds every commit, and nothing writes until it is copied (reads do not)
       await c.run('checkpoint');
       await copyFile(this.path, copyPath, constants.COPYFILE_FICLONE);
     });
@@ -139,9 +133,9 @@ export class Warehouse {
     }
   }
 
-  /** The built copy at `copyPath`, caught up, in place of the original file, which is then reopened. */
+  /** The built copy at `copyPath`, caught up, in place of the original file. */
   private replaceWith(copyPath: string, catchUp: CopyBuildOptions<unknown>['catchUp']): Promise<void> {
-    return this.alone(async (c) => {
+    return this.serialized(async (c) => {
       await c.run(`attach '${copyPath.replaceAll("'", "''")}' as ${COPY}`);
       try {
         await catchUp(c, COPY);
@@ -149,32 +143,21 @@ export class Warehouse {
       } finally {
         await c.run(`detach ${COPY}`);
       }
-      this.release();
-      try {
-        // the original's log of changes, if closing left one, belongs to the file being replaced
-        await rm(`${this.path}.wal`, { force: true });
-        await rename(copyPath, this.path);
-      } finally {
-        const reopened = await connect(this.path, this.options);
-        this.instance = reopened.instance;
-        this.connection = reopened.connection;
-      }
-    });
-  }
-
-  /** `work` on the owner's connection, with no read under way: reads that come meanwhile wait for it. */
-  private alone<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-    return this.serialized(async (c) => {
-      let resume: () => void = () => {};
-      this.available = new Promise<void>((resolve) => {
-        resume = resolve;
+      // the original's log of changes emptied, so that the copy opened under its name finds none; the
+      // original, renamed over, stays open for the reads under way (DuckDB locks the file, not its name)
+      await c.run('checkpoint');
+      await rename(copyPath, this.path);
+      const replaced = { instance: this.instance, connection: this.connection, reads: [...this.reads] };
+      const reopened = await connect(this.path, this.options).catch((error: unknown) => {
+        // writes must not go on into the file renamed over: closed, the warehouse refuses them
+        this.release();
+        throw error;
       });
-      try {
-        await Promise.allSettled([...this.reads]);
-        return await work(c);
-      } finally {
-        resume();
-      }
+      this.instance = reopened.instance;
+      this.connection = reopened.connection;
+      await Promise.allSettled(replaced.reads);
+      replaced.connection?.closeSync();
+      replaced.instance?.closeSync();
     });
   }
 
