@@ -121,7 +121,7 @@ export class Warehouse {
       await rm(copyDir, { recursive: true, force: true });
       await mkdir(copyDir);
       // once checkpointed, the file holds every commit, and nothing writes until it is copied (reads do not)
-      await c.run('checkpoint');
+      await checkpoint(c);
       await copyFile(this.path, copyPath, constants.COPYFILE_FICLONE);
     });
     try {
@@ -139,13 +139,13 @@ export class Warehouse {
       await c.run(`attach '${copyPath.replaceAll("'", "''")}' as ${COPY}`);
       try {
         await catchUp(c, COPY);
-        await c.run(`checkpoint ${COPY}`);
+        await checkpoint(c, COPY);
       } finally {
         await c.run(`detach ${COPY}`);
       }
       // the original's log of changes emptied, so that the copy opened under its name finds none; the
       // original, renamed over, stays open for the reads under way (DuckDB locks the file, not its name)
-      await c.run('checkpoint');
+      await checkpoint(c);
       await rename(copyPath, this.path);
       const replaced = { instance: this.instance, connection: this.connection, reads: [...this.reads] };
       const reopened = await connect(this.path, this.options).catch((error: unknown) => {
@@ -182,6 +182,23 @@ export class Warehouse {
     this.queue = next.catch(() => {});
     return next;
   }
+}
+
+/**
+ * CHECKPOINT, which DuckDB refuses while another transaction writes: tried again for a few seconds (the
+ * owner's connection is not writing, so another is about to finish), then forced (it waits for them).
+ */
+async function checkpoint(c: DuckDBConnection, catalog = ''): Promise<void> {
+  for (let attempt = 0; attempt < 30; attempt++) {
+    try {
+      await c.run(`checkpoint ${catalog}`);
+      return;
+    } catch (error) {
+      if (!/other write transactions/i.test((error as Error).message)) throw error;
+      await sleep(100);
+    }
+  }
+  await c.run(`force checkpoint ${catalog}`);
 }
 
 async function connect(path: string, options: OpenOptions) {
