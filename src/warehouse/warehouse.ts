@@ -133,10 +133,28 @@ export class Warehouse {
     }
   }
 
-  /** The built copy at `copyPath`, caught up, in place of the original file. */
-  private replaceWith(copyPath: string, catchUp: CopyBuildOptions<unknown>['catchUp']): Promise<void> {
-    return this.serialized(async (c) => {
-      await c.run(`attach '${copyPath.replaceAll("'", "''")}' as ${COPY}`);
+  /**
+   * The built copy at `copyPath`, caught up, in place of the original file. Most of the catching up runs on a
+   * connection of its own, beside the loads (its transaction sees one state of the original); then, with the
+   * loads held, what they added meanwhile, and the swap.
+   */
+  private async replaceWith(copyPath: string, catchUp: CopyBuildOptions<unknown>['catchUp']): Promise<void> {
+    const instance = this.instance;
+    if (!instance) throw new WarehouseError('the warehouse is closed');
+    const side = await instance.connect();
+    try {
+      // attached to the instance: the owner's connection sees it too
+      await side.run(`attach '${copyPath.replaceAll("'", "''")}' as ${COPY}`);
+      await catchUp(side, COPY);
+      await checkpoint(side, COPY);
+      await checkpoint(side);
+    } catch (error) {
+      await side.run(`detach database if exists ${COPY}`).catch(() => {});
+      throw error;
+    } finally {
+      side.closeSync();
+    }
+    const replaced = await this.serialized(async (c) => {
       try {
         await catchUp(c, COPY);
         await checkpoint(c, COPY);
@@ -147,7 +165,7 @@ export class Warehouse {
       // original, renamed over, stays open for the reads under way (DuckDB locks the file, not its name)
       await checkpoint(c);
       await rename(copyPath, this.path);
-      const replaced = { instance: this.instance, connection: this.connection, reads: [...this.reads] };
+      const original = { instance: this.instance, connection: this.connection, reads: [...this.reads] };
       const reopened = await connect(this.path, this.options).catch((error: unknown) => {
         // writes must not go on into the file renamed over: closed, the warehouse refuses them
         this.release();
@@ -155,10 +173,12 @@ export class Warehouse {
       });
       this.instance = reopened.instance;
       this.connection = reopened.connection;
-      await Promise.allSettled(replaced.reads);
-      replaced.connection?.closeSync();
-      replaced.instance?.closeSync();
+      return original;
     });
+    // the original is closed once the reads under way on it are done; nothing writes to it any more
+    await Promise.allSettled(replaced.reads);
+    replaced.connection?.closeSync();
+    replaced.instance?.closeSync();
   }
 
   async close(): Promise<void> {
