@@ -86,11 +86,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const build = async () => {
     pipeline.transforming = true;
     const started = Date.now();
+    const steps: Record<string, number> = {};
     const result = await warehouse
       .buildOnCopy((copyPath) => runDbt(dbtBuildArgs(), { warehousePath: copyPath }), {
         // dbt's code 1: some models or tests failed, and the others were built, as a build in place leaves them
         keep: (run) => run.code === 0 || run.code === 1,
         catchUp: copyNewLoads,
+        onStep: (step, seconds) => {
+          steps[`${step}_seconds`] = Math.round(seconds * 1000) / 1000;
+        },
       })
       .finally(() => {
         pipeline.transforming = false;
@@ -100,8 +104,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     pipeline.lastTransformOk = result.code === 0;
     // the figures the page shows, read again now that the models are new
     dashboard.refreshFigures(10 * 60_000).catch(() => {});
-    if (result.code === 0) log.info('dbt build done');
-    else log.error({ output: result.output.slice(-4000) }, 'dbt build failed');
+    if (result.code === 0) log.info(steps, 'dbt build done');
+    else log.error({ ...steps, output: result.output.slice(-4000) }, 'dbt build failed');
   };
   // one build at a time
   let building: Promise<void> = Promise.resolve();

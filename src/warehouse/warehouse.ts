@@ -34,6 +34,8 @@ export interface CopyBuildOptions<T> {
    * being built, on the original's connection (reads wait meanwhile).
    */
   catchUp(connection: DuckDBConnection, copy: string): Promise<void>;
+  /** Told how long each step took, in seconds (copy, build, catch_up, swap: the loads wait in copy and swap). */
+  onStep?(step: 'copy' | 'build' | 'catch_up' | 'swap', seconds: number): void;
 }
 
 /**
@@ -117,6 +119,7 @@ export class Warehouse {
   async buildOnCopy<T>(build: (copyPath: string) => Promise<T>, options: CopyBuildOptions<T>): Promise<T> {
     const copyDir = join(dirname(this.path), '.build');
     const copyPath = join(copyDir, basename(this.path));
+    const step = stepTimer(options.onStep);
     await this.serialized(async (c) => {
       await rm(copyDir, { recursive: true, force: true });
       await mkdir(copyDir);
@@ -124,9 +127,11 @@ export class Warehouse {
       await checkpoint(c);
       await copyFile(this.path, copyPath, constants.COPYFILE_FICLONE);
     });
+    step('copy');
     try {
       const result = await build(copyPath);
-      if (options.keep(result)) await this.replaceWith(copyPath, options.catchUp);
+      step('build');
+      if (options.keep(result)) await this.replaceWith(copyPath, options.catchUp, step);
       return result;
     } finally {
       await rm(copyDir, { recursive: true, force: true });
@@ -138,7 +143,11 @@ export class Warehouse {
    * connection of its own, beside the loads (its transaction sees one state of the original); then, with the
    * loads held, what they added meanwhile, and the swap.
    */
-  private async replaceWith(copyPath: string, catchUp: CopyBuildOptions<unknown>['catchUp']): Promise<void> {
+  private async replaceWith(
+    copyPath: string,
+    catchUp: CopyBuildOptions<unknown>['catchUp'],
+    step: (name: 'catch_up' | 'swap') => void,
+  ): Promise<void> {
     const instance = this.instance;
     if (!instance) throw new WarehouseError('the warehouse is closed');
     const side = await instance.connect();
@@ -154,6 +163,7 @@ export class Warehouse {
     } finally {
       side.closeSync();
     }
+    step('catch_up');
     const replaced = await this.serialized(async (c) => {
       try {
         await catchUp(c, COPY);
@@ -175,6 +185,7 @@ export class Warehouse {
       this.connection = reopened.connection;
       return original;
     });
+    step('swap');
     // the original is closed once the reads under way on it are done; nothing writes to it any more
     await Promise.allSettled(replaced.reads);
     replaced.connection?.closeSync();
@@ -202,6 +213,16 @@ export class Warehouse {
     this.queue = next.catch(() => {});
     return next;
   }
+}
+
+/** Calls `report` with the seconds since the previous call (or since it was made). */
+function stepTimer<Step extends string>(report?: (step: Step, seconds: number) => void) {
+  let last = performance.now();
+  return (step: Step) => {
+    const now = performance.now();
+    report?.(step, (now - last) / 1000);
+    last = now;
+  };
 }
 
 /**
