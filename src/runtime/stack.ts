@@ -37,8 +37,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   await ensureRawSchema(warehouse);
   const closeControl = await serveWarehouseControl(warehouse, controlSocketPath(config.home));
 
-  // objects this process loaded: dbt runs once there is something new
-  let loadedHere = 0;
+  // objects loaded since the last build started: dbt builds only when there is something new
+  let loadedSinceBuild = 0;
   const pipeline: PipelineStatus = {
     objectsInHistory: Number(
       (await warehouse.query('select count(*)::double as n from RAW.LOAD_HISTORY'))[0]?.n ?? 0,
@@ -74,7 +74,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   const load = async () => {
     const summary = await loadNewObjects(warehouse, config.lakeDir);
-    loadedHere += summary.objects;
+    loadedSinceBuild += summary.objects;
     pipeline.objectsInHistory += summary.objects;
     pipeline.lineErrors += summary.errors;
     pipeline.lastLoadAtMs = Date.now();
@@ -122,8 +122,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     while (!stopping) {
       woken = false;
       await load().catch((error: unknown) => log.error({ err: error }, 'pipe: load failed'));
-      if (Date.now() >= nextTransform && loadedHere > 0 && !pipeline.transforming) {
+      if (Date.now() >= nextTransform && loadedSinceBuild > 0 && !pipeline.transforming) {
         nextTransform = Date.now() + options.transformEverySeconds * 1000;
+        loadedSinceBuild = 0;
         // a failure is logged and the build tried again next time
         transform().catch((error: unknown) => log.error({ err: error }, 'dbt build failed'));
       }

@@ -15,7 +15,7 @@ export function demoCommand(): Command {
       'so that it ends now, then its last day pumped live into the stack of `up` (lake, warehouse, dbt, ' +
       'dashboard; Ctrl-C stops cleanly)',
   );
-  for (const option of stackOptions(60, DEMO_LOG_LEVEL)) command.addOption(option);
+  for (const option of stackOptions(30, DEMO_LOG_LEVEL)) command.addOption(option);
   return command
     .option('--dataset <dir>', 'a dataset folder (Coveo layout) instead of the generated one')
     .addOption(

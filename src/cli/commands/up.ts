@@ -23,7 +23,7 @@ export function upCommand(): Command {
   const command = new Command('up').description(
     'the embedded stack for real traffic: collector + dashboard on one port, the pipe and a dbt scheduler',
   );
-  for (const option of stackOptions(120, SETTINGS.logLevel.default)) command.addOption(option);
+  for (const option of stackOptions(30, SETTINGS.logLevel.default)) command.addOption(option);
   return command
     .addOption(settingOption('--buffer-seconds <seconds>', 'bufferSeconds', UP_BUFFER_SECONDS))
     .addOption(
