@@ -21,8 +21,6 @@ export interface RunningStack {
   url: string;
   collector: RunningCollector;
   warehouse: Warehouse;
-  /** Loads what is in the lake and runs dbt now (the scheduler does it on its own too). */
-  refresh(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -107,15 +105,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     if (result.code === 0) log.info(steps, 'dbt build done');
     else log.error({ ...steps, output: result.output.slice(-4000) }, 'dbt build failed');
   };
-  // one build at a time
+  // the pipe loads on every wake (a new lake object) or every `loadEverySeconds`, dbt builds beside it, one
+  // build at a time (`build` marks itself as transforming before its first await)
   let building: Promise<void> = Promise.resolve();
-  const transform = () => {
-    const run = building.then(build);
-    building = run.catch(() => {});
-    return run;
-  };
-
-  // the pipe loads on every wake (a new lake object) or every `loadEverySeconds`, dbt builds beside it
   let stopping = false;
   let nextTransform = 0;
   const loop = (async () => {
@@ -126,7 +118,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         nextTransform = Date.now() + options.transformEverySeconds * 1000;
         loadedSinceBuild = 0;
         // a failure is logged and the build tried again next time
-        transform().catch((error: unknown) => log.error({ err: error }, 'dbt build failed'));
+        building = build().catch((error: unknown) => log.error({ err: error }, 'dbt build failed'));
       }
       if (woken || stopping) continue;
       await new Promise<void>((resolve) => {
@@ -143,10 +135,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     url: running.url,
     collector: running,
     warehouse,
-    async refresh() {
-      await load();
-      await transform();
-    },
     async stop() {
       stopping = true;
       wake();
