@@ -51,7 +51,7 @@ describe('./pdi up', () => {
       }
       expect(pageviews).toBe('5');
 
-      // the API: today's live counters, and the pipeline's health (a dbt run may hold the file: 503, retry)
+      // the API: today's live counters, and the pipeline's health (503 until the first dbt run: retry)
       const json = async (route: string) => {
         for (let tries = 0; ; tries++) {
           const res = await fetch(`${url}${route}`);

@@ -43,8 +43,8 @@ const FIGURES = [
 
 /**
  * The read-only JSON API behind the dashboard (README, "The dashboard and its API"). Every figure says when it was
- * read (`as_of`, `age_seconds`): during a dbt run the warehouse is not readable, and the figures last read
- * are given instead of a wait.
+ * read (`as_of`, `age_seconds`): when the warehouse is slower than the deadline, the figures last read are
+ * given instead of a wait.
  */
 export function createApi(
   source: ApiSource,

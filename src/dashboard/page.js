@@ -116,9 +116,19 @@ function setState(id, text, isError = false) {
   element.classList.toggle('error', isError);
 }
 
-/** How old an answer is, when it is not fresh: the warehouse was busy (a dbt run). */
+/** How old an answer is, when it is not fresh: the warehouse was slower than the API's deadline. */
 function age(answer) {
-  return answer.fresh ? '' : `figures from ${answer.age_seconds} s ago (the warehouse is busy: a dbt run)`;
+  return answer.fresh ? '' : `figures from ${answer.age_seconds} s ago (the warehouse is slow to answer)`;
+}
+
+/** A panel's state line: what it shows, then how old its figures are when they are not fresh. */
+function setAnswerState(id, answer, ...parts) {
+  setState(id, [...parts, age(answer)].filter(Boolean).join(' · '));
+}
+
+/** A panel's failure: no figures yet and a busy warehouse are states that pass, anything else an error. */
+function setFailure(id, error) {
+  setState(id, error.message, !/no figures yet|busy/.test(error.message));
 }
 
 // ---------------------------------------------------------------------------------------------- today
@@ -154,10 +164,10 @@ async function refreshLive() {
   try {
     const live = await api('/api/live');
     renderLive(live);
-    setState('live-state', age(live));
+    setAnswerState('live-state', live);
     $('freshness').textContent = `today's figures as of ${new Date(live.as_of).toLocaleTimeString()}`;
   } catch (error) {
-    setState('live-state', error.message, !/no figures yet|busy/.test(error.message));
+    setFailure('live-state', error);
     $('freshness').textContent = error.message;
   }
 }
@@ -219,16 +229,10 @@ async function refreshOverview() {
       ['transactions', 'transactions', '#a1261d'],
     ]);
     drawChart('revenue', 'bar', rows, grain, [['transaction_revenue', 'revenue', '#0e7490']]);
-    setState(
-      'overview-state',
-      rows.length === 0
-        ? 'no data in this range yet'
-        : [`${rows.length} ${grain === 'hour' ? 'hours' : 'days'}`, age(overview)]
-            .filter(Boolean)
-            .join(' · '),
-    );
+    if (rows.length === 0) setState('overview-state', 'no data in this range yet');
+    else setAnswerState('overview-state', overview, `${rows.length} ${grain === 'hour' ? 'hours' : 'days'}`);
   } catch (error) {
-    setState('overview-state', error.message, !/no figures yet|busy/.test(error.message));
+    setFailure('overview-state', error);
   }
 }
 
@@ -251,17 +255,13 @@ async function refreshFunnel() {
           `<div class="step" data-step="${escapeHtml(name)}"><span>${name}</span><div class="bar" aria-hidden="true"><span style="width:${((100 * value) / top).toFixed(1)}%"></span></div><span><b>${count(value)}</b> <span class="rate">${conversion}</span></span></div>`,
       )
       .join('');
-    setState(
+    setAnswerState(
       'funnel-state',
-      [
-        `overall ${typeof funnel.detail_to_purchase === 'number' ? percent.format(funnel.detail_to_purchase) : '—'} of product viewers purchase`,
-        age(funnel),
-      ]
-        .filter(Boolean)
-        .join(' · '),
+      funnel,
+      `overall ${typeof funnel.detail_to_purchase === 'number' ? percent.format(funnel.detail_to_purchase) : '—'} of product viewers purchase`,
     );
   } catch (error) {
-    setState('funnel-state', error.message, !/no figures yet|busy/.test(error.message));
+    setFailure('funnel-state', error);
   }
 }
 
@@ -278,9 +278,9 @@ async function refreshTop() {
                 `<tr><td class="product" title="${escapeHtml(r.product_id)}">${escapeHtml(r.product_name ?? r.product_id)}</td><td class="product">${r.product_category ? escapeHtml(r.product_category) : notApplicable('no category in the hits')}</td><td>${count(r.views)}</td><td>${count(r.adds)}</td><td>${count(r.purchases)}</td></tr>`,
             )
             .join('')}</tbody></table>`;
-    setState('top-state', age(top));
+    setAnswerState('top-state', top);
   } catch (error) {
-    setState('top-state', error.message, !/no figures yet|busy/.test(error.message));
+    setFailure('top-state', error);
   }
 }
 

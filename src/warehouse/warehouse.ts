@@ -31,7 +31,8 @@ export interface CopyBuildOptions<T> {
   keep(result: T): boolean;
   /**
    * Brings into the copy, attached as the catalog `copy`, what was written to the original while it was
-   * being built, on the original's connection (reads wait meanwhile).
+   * being built: called twice, first on a connection of its own beside the writes, then on the owner's with
+   * the writes held, for what they added meanwhile. It must bring only what the copy lacks.
    */
   catchUp(connection: DuckDBConnection, copy: string): Promise<void>;
   /** Told how long each step took, in seconds (copy, build, catch_up, swap: the loads wait in copy and swap). */

@@ -94,7 +94,7 @@ describe('the dashboard in a browser', () => {
   it('shows today’s counters rising to the dataset’s totals while its last day is pumped', async () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    // a 503 is an answer the page expects (the warehouse busy with a dbt run, no data yet): it says so
+    // a 503 is an answer the page expects (no data yet, or the warehouse busy): it says so
     page.on(
       'console',
       (message) =>
