@@ -3,6 +3,12 @@ import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { PDI, runPdi, tempHome } from './support/pdi.ts';
 
+/** Column `n` of the first row of `./pdi sql --json`, as a user asks a running stack; undefined when it fails. */
+async function sqlN(home: string, query: string): Promise<unknown> {
+  const result = await runPdi(['sql', '--home', home, '--json', query]);
+  return result.code === 0 ? JSON.parse(result.stdout)[0]?.n : undefined;
+}
+
 describe('./pdi up', () => {
   it('serves hits and the dashboard on one port, loads and transforms them, and answers sql while it owns the file', async () => {
     const home = await tempHome('pdi-up-');
@@ -40,14 +46,8 @@ describe('./pdi up', () => {
       let pageviews = '0';
       for (let tries = 0; tries < 60 && pageviews !== '5'; tries++) {
         await new Promise((r) => setTimeout(r, 1000));
-        const result = await runPdi([
-          'sql',
-          '--home',
-          home,
-          '--json',
-          'select sum(pageviews) as n from STATS.OVERVIEW_1D_LIVE',
-        ]);
-        if (result.code === 0) pageviews = String(JSON.parse(result.stdout)[0]?.n ?? '0');
+        const n = await sqlN(home, 'select sum(pageviews) as n from STATS.OVERVIEW_1D_LIVE');
+        if (n !== undefined) pageviews = String(n ?? '0');
       }
       expect(pageviews).toBe('5');
 
@@ -98,14 +98,8 @@ describe('./pdi up', () => {
       let rows = 0;
       while (rows === 0 && Date.now() - sent < 20_000) {
         await new Promise((r) => setTimeout(r, 250));
-        const result = await runPdi([
-          'sql',
-          '--home',
-          home,
-          '--json',
-          'select count(*)::int as n from RAW.LOGS',
-        ]);
-        if (result.code === 0) rows = JSON.parse(result.stdout)[0]?.n ?? 0;
+        const n = await sqlN(home, 'select count(*)::int as n from RAW.LOGS');
+        if (n !== undefined) rows = Number(n ?? 0);
       }
       expect(rows).toBe(1);
     } finally {
