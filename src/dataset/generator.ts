@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { CsvWriter } from './csv-writer.ts';
 import {
   BROWSING_COLUMNS,
   BROWSING_FILE,
@@ -152,30 +151,4 @@ function pyList(items: string[]): string {
 
 function csvQuote(text: string): string {
   return text === '' ? '' : `"${text}"`;
-}
-
-/** Buffered CSV output with back-pressure: memory stays flat whatever the size. */
-class CsvWriter {
-  private readonly stream: WriteStream;
-  private buffer = '';
-
-  constructor(file: string, columns: readonly string[]) {
-    this.stream = createWriteStream(file);
-    this.buffer = `${columns.join(',')}\n`;
-  }
-
-  async write(text: string): Promise<void> {
-    this.buffer += text;
-    if (this.buffer.length >= 1 << 16) {
-      const ok = this.stream.write(this.buffer);
-      this.buffer = '';
-      if (!ok) await once(this.stream, 'drain');
-    }
-  }
-
-  async end(): Promise<void> {
-    this.stream.end(this.buffer);
-    this.buffer = '';
-    await once(this.stream, 'finish');
-  }
 }

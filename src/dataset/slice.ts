@@ -1,8 +1,6 @@
-import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
+import { CsvWriter } from './csv-writer.ts';
 import { BROWSING_COLUMNS, type BrowsingEvent } from './format.ts';
 import { type DatasetFiles, locateDataset, readBrowsing } from './reader.ts';
 
@@ -33,20 +31,15 @@ export async function sliceDataset(dataset: DatasetFiles, slices: DatasetSlice[]
     slices.map(async (slice) => {
       await mkdir(slice.dir, { recursive: true });
       await copyFile(dataset.sku, path.join(slice.dir, path.basename(dataset.sku)));
-      const out = createWriteStream(path.join(slice.dir, path.basename(dataset.browsing)));
-      out.write(`${BROWSING_COLUMNS.join(',')}\n`);
-      return out;
+      return new CsvWriter(path.join(slice.dir, path.basename(dataset.browsing)), BROWSING_COLUMNS);
     }),
   );
   for await (const event of readBrowsing(dataset.browsing)) {
     for (const [i, slice] of slices.entries()) {
       if (event.timestampMs < slice.fromMs || event.timestampMs >= slice.toMs) continue;
-      const out = outputs[i] as WriteStream;
-      // a slow disk: wait for the stream to drain rather than hold the file in memory
-      if (!out.write(`${browsingLine(event)}\n`)) await once(out, 'drain');
+      await (outputs[i] as CsvWriter).write(`${browsingLine(event)}\n`);
     }
   }
-  for (const out of outputs) out.end();
-  await Promise.all(outputs.map((out) => finished(out)));
+  await Promise.all(outputs.map((out) => out.end()));
   return Promise.all(slices.map((slice) => locateDataset(slice.dir)));
 }
