@@ -90,7 +90,7 @@ describe('Figures', () => {
 describe('the API while the warehouse is busy', () => {
   it('answers 503 busy, then the figures last read with their age, within its deadline', async () => {
     let clock = Date.parse('2026-11-30T12:00:00Z');
-    // while dbt holds the file, reads wait for it to finish
+    // a warehouse slower than the deadline (a dbt build beside it, a heavy query): reads wait until `dbt` resolves
     let dbt: ReturnType<typeof deferred<void>> | null = null;
     let reads = 0;
     const api = createApi(
