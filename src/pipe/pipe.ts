@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Warehouse } from '../warehouse/index.ts';
+import { refreshStagedHits, type Warehouse } from '../warehouse/index.ts';
 import { type Lake, type LakeListing, localLake } from './lake/lake.ts';
 import { loadBatch, type ObjectLoad } from './load-batch.ts';
 import { RAW_SCHEMA_SQL } from './schema.ts';
@@ -10,6 +10,8 @@ export interface LoadSummary {
   errors: number;
   userAgents: number;
   seconds: number;
+  /** Seconds spent making the live views' staged hits again, null when it was not needed (nothing loaded, or never built). */
+  stagedSeconds: number | null;
 }
 
 export interface LoadOptions {
@@ -30,7 +32,8 @@ export async function ensureRawSchema(warehouse: Warehouse): Promise<void> {
 
 /**
  * Snowpipe's job: every lake object under `stream_data/` not yet in the load history, loaded once. The lake is
- * a folder or an S3 bucket (`openLake`); a remote lake's next batch is fetched while this one loads.
+ * a folder or an S3 bucket (`openLake`); a remote lake's next batch is fetched while this one loads. Then, when
+ * something was loaded, the live views' staged hits are made again, so that EVENTS_LIVE follows RAW.LOGS.
  */
 export async function loadNewObjects(
   warehouse: Warehouse,
@@ -46,7 +49,14 @@ export async function loadNewObjects(
   const listings = (await source.list('stream_data')).filter(
     (o) => !loaded.has(o.key) && (options.filter?.(o.key) ?? true),
   );
-  const summary: LoadSummary = { objects: 0, rows: 0, errors: 0, userAgents: 0, seconds: 0 };
+  const summary: LoadSummary = {
+    objects: 0,
+    rows: 0,
+    errors: 0,
+    userAgents: 0,
+    seconds: 0,
+    stagedSeconds: null,
+  };
   const loadedAt = new Date();
   let done = 0;
   const groups = batches(listings, options.batchBytes ?? DEFAULT_BATCH_BYTES);
@@ -74,8 +84,23 @@ export async function loadNewObjects(
       await fetched.release();
     }
   }
+  if (summary.objects > 0) summary.stagedSeconds = await restageHits(warehouse, summary.objects);
   summary.seconds = (Date.now() - started) / 1000;
   return summary;
+}
+
+/** The seconds `refreshStagedHits` took (null when dbt has not built the models yet), or a clear error. */
+async function restageHits(warehouse: Warehouse, objects: number): Promise<number | null> {
+  const started = performance.now();
+  try {
+    const refreshed = await warehouse.withConnection(refreshStagedHits);
+    return refreshed ? (performance.now() - started) / 1000 : null;
+  } catch (error) {
+    throw new Error(
+      `${objects} objects were loaded into RAW.LOGS, but the live views' staged hits (EVENTS_LIVE.LOGS_STAGED) ` +
+        `could not be made again: ${(error as Error).message}. The next load that finds new objects, or \`./pdi transform\`, makes them.`,
+    );
+  }
 }
 
 /** The objects, in order, grouped into batches of about `batchBytes` gzip bytes. */

@@ -3,7 +3,7 @@ import { controlSocketPath } from '../config/runtime-paths.ts';
 import { createDashboardApp } from '../dashboard/app.ts';
 import { copyNewLoads, ensureRawSchema, loadNewObjects } from '../pipe/index.ts';
 import { dbtBuildArgs, runDbt } from '../warehouse/dbt/index.ts';
-import { serveWarehouseControl, Warehouse } from '../warehouse/index.ts';
+import { refreshStagedHits, serveWarehouseControl, Warehouse } from '../warehouse/index.ts';
 import { type RunningCollector, startCollector } from './collector.ts';
 import { type PipelineStatus, pipelineHealth, RateMeter } from './health.ts';
 import type { Logger } from './log.ts';
@@ -90,6 +90,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         // dbt's code 1: some models or tests failed, and the others were built, as a build in place leaves them
         keep: (run) => run.code === 0 || run.code === 1,
         catchUp: copyNewLoads,
+        // the hits loaded while dbt built are staged before the first read of the new file
+        beforeReads: refreshStagedHits,
         onStep: (step, seconds) => {
           steps[`${step}_seconds`] = Math.round(seconds * 1000) / 1000;
         },
@@ -113,7 +115,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const loop = (async () => {
     while (!stopping) {
       woken = false;
-      await load().catch((error: unknown) => log.error({ err: error }, 'pipe: load failed'));
+      await load().catch((error: unknown) => {
+        // objects loaded whose staged hits failed are made again by the next build: one is due
+        loadedSinceBuild++;
+        log.error({ err: error }, 'pipe: load failed');
+      });
       if (Date.now() >= nextTransform && loadedSinceBuild > 0 && !pipeline.transforming) {
         nextTransform = Date.now() + options.transformEverySeconds * 1000;
         loadedSinceBuild = 0;

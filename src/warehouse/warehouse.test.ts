@@ -53,7 +53,7 @@ describe('Warehouse.read', () => {
 async function buildInAnotherInstance(copyPath: string): Promise<number> {
   const instance = await DuckDBInstance.create(copyPath);
   const c = await instance.connect();
-  await c.run('create table BUILT as select count(*)::int as n from T');
+  await c.run('create or replace table BUILT as select count(*)::int as n from T');
   c.closeSync();
   instance.closeSync();
   return 0;
@@ -128,6 +128,43 @@ describe('Warehouse.buildOnCopy', () => {
     expect(await w.read('select count(*)::int as n from T')).toEqual([{ n: 1 }]);
     for (const copy of copies) expect(existsSync(path.dirname(copy))).toBe(false);
     await w.close();
+  });
+
+  it('runs beforeReads on the copy before any read sees it, and reports its failure once the copy is in place', async () => {
+    const w = await warehouse();
+    const seen: number[] = [];
+    // a read in flight during the swap sees the original or the prepared copy, never the copy unprepared
+    const reading = (async () => {
+      for (let i = 0; i < 200; i++) {
+        const [row] = await w.read(
+          `select count(*)::int as n from duckdb_tables()
+           where database_name = current_database() and table_name in ('BUILT', 'PREPARED')`,
+        );
+        seen.push(Number(row?.n));
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    })();
+    await w.buildOnCopy(buildInAnotherInstance, {
+      keep: () => true,
+      catchUp,
+      beforeReads: (c) => c.run('create table PREPARED as select 1 as n'),
+    });
+    await reading;
+    expect(seen).toContain(2);
+    expect(seen).not.toContain(1);
+    await expect(
+      w.buildOnCopy(buildInAnotherInstance, {
+        keep: () => true,
+        catchUp,
+        beforeReads: (c) => c.run('insert into MISSING values (1)'),
+      }),
+    ).rejects.toThrow(/MISSING/);
+    // the copy took the place of the original all the same: writes go to the file
+    await w.run('insert into T values (4)');
+    await w.close();
+    const reopened = await Warehouse.open(w.path);
+    expect(await reopened.query('select count(*)::int as n from T where n = 4')).toEqual([{ n: 1 }]);
+    await reopened.close();
   });
 
   it('keeps the original when catching up fails', async () => {

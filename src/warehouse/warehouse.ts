@@ -35,6 +35,8 @@ export interface CopyBuildOptions<T> {
    * the writes held, for what they added meanwhile. It must bring only what the copy lacks.
    */
   catchUp(connection: DuckDBConnection, copy: string): Promise<void>;
+  /** Run on the copy once it has the original's place, before any read sees it (with the writes still held). */
+  beforeReads?(connection: DuckDBConnection): Promise<unknown>;
   /** Told how long each step took, in seconds (copy, build, catch_up, swap: the loads wait in copy and swap). */
   onStep?(step: 'copy' | 'build' | 'catch_up' | 'swap', seconds: number): void;
 }
@@ -132,7 +134,7 @@ export class Warehouse {
     try {
       const result = await build(copyPath);
       step('build');
-      if (options.keep(result)) await this.replaceWith(copyPath, options.catchUp, step);
+      if (options.keep(result)) await this.replaceWith(copyPath, options, step);
       return result;
     } finally {
       await rm(copyDir, { recursive: true, force: true });
@@ -146,7 +148,7 @@ export class Warehouse {
    */
   private async replaceWith(
     copyPath: string,
-    catchUp: CopyBuildOptions<unknown>['catchUp'],
+    { catchUp, beforeReads }: CopyBuildOptions<never>,
     step: (name: 'catch_up' | 'swap') => void,
   ): Promise<void> {
     const instance = this.instance;
@@ -182,15 +184,21 @@ export class Warehouse {
         this.release();
         throw error;
       });
+      // the file is the copy's now, whatever beforeReads does: its failure is reported once the swap is done
+      const prepared = await beforeReads?.(reopened.connection).then(
+        () => null,
+        (error: unknown) => error,
+      );
       this.instance = reopened.instance;
       this.connection = reopened.connection;
-      return original;
+      return { ...original, prepared };
     });
     step('swap');
     // the original is closed once the reads under way on it are done; nothing writes to it any more
     await Promise.allSettled(replaced.reads);
     replaced.connection?.closeSync();
     replaced.instance?.closeSync();
+    if (replaced.prepared) throw replaced.prepared;
   }
 
   async close(): Promise<void> {

@@ -43,7 +43,14 @@ export async function loadNewObjectsToSnowflake(
     (await session.query('select FILE_NAME from RAW.LOAD_HISTORY')).map((r) => String(r.FILE_NAME)),
   );
   const keys = (await listLakeObjects(lakeDir, 'stream_data')).filter((key) => !loaded.has(key));
-  const summary: LoadSummary = { objects: 0, rows: 0, errors: 0, userAgents: 0, seconds: 0 };
+  const summary: LoadSummary = {
+    objects: 0,
+    rows: 0,
+    errors: 0,
+    userAgents: 0,
+    seconds: 0,
+    stagedSeconds: null,
+  };
   const sizes = new Map<string, number>();
   for (const [done, key] of keys.entries()) {
     const file = path.join(lakeDir, key);
