@@ -60,7 +60,7 @@ export function loadCommand(): Command {
               process.stdout.write(
                 `loaded ${summary.objects} objects, ${summary.rows} rows, ${summary.errors} damaged lines` +
                   `${summary.errors > 0 ? ' (see RAW.LOAD_ERRORS)' : ''}, ${summary.userAgents} new user agents ` +
-                  `in ${summary.seconds.toFixed(1)} s\n`,
+                  `in ${summary.seconds.toFixed(1)} s${stagedNote(summary)}\n`,
               );
             }
           } while (
@@ -72,6 +72,13 @@ export function loadCommand(): Command {
         }
       },
     );
+}
+
+/** What a load's summary line adds when it made the live views' staged hits again. */
+export function stagedNote(summary: LoadSummary): string {
+  return summary.stagedSeconds === null
+    ? ''
+    : `; EVENTS_LIVE's staged hits made again in ${summary.stagedSeconds.toFixed(1)} s`;
 }
 
 interface Pipe {

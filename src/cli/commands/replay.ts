@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { homeLayout } from '../../config/home.ts';
 import { homeOption, lakeOption, maxTempSizeOption, memoryLimitOption, resolveLake } from '../options.ts';
+import { stagedNote } from './load.ts';
 
 function instant(text: string): number {
   const ms = Date.parse(text);
@@ -27,7 +28,7 @@ export function replayCommand(): Command {
       try {
         const summary = await replayLake(warehouse, lake, { fromMs: flags.from, toMs: flags.to });
         process.stdout.write(
-          `replayed ${summary.objects} objects, ${summary.rows} rows, ${summary.errors} damaged lines in ${summary.seconds.toFixed(1)} s\n`,
+          `replayed ${summary.objects} objects, ${summary.rows} rows, ${summary.errors} damaged lines in ${summary.seconds.toFixed(1)} s${stagedNote(summary)}\n`,
         );
       } finally {
         await warehouse.close();
