@@ -12,6 +12,8 @@ export interface LoadSummary {
   seconds: number;
   /** Seconds spent making the live views' staged hits again, null when it was not needed (nothing loaded, or never built). */
   stagedSeconds: number | null;
+  /** Why the staged hits could not be made again, the objects being loaded all the same. */
+  stagedError?: string;
 }
 
 export interface LoadOptions {
@@ -84,23 +86,20 @@ export async function loadNewObjects(
       await fetched.release();
     }
   }
-  if (summary.objects > 0) summary.stagedSeconds = await restageHits(warehouse, summary.objects);
+  if (summary.objects > 0) {
+    const restaging = performance.now();
+    try {
+      if (await warehouse.withConnection(refreshStagedHits)) {
+        summary.stagedSeconds = (performance.now() - restaging) / 1000;
+      }
+    } catch (error) {
+      summary.stagedError =
+        `the live views' staged hits (EVENTS_LIVE.LOGS_STAGED) could not be made again: ${(error as Error).message}. ` +
+        'The next load that finds new objects, or `./pdi transform`, makes them.';
+    }
+  }
   summary.seconds = (Date.now() - started) / 1000;
   return summary;
-}
-
-/** The seconds `refreshStagedHits` took (null when dbt has not built the models yet), or a clear error. */
-async function restageHits(warehouse: Warehouse, objects: number): Promise<number | null> {
-  const started = performance.now();
-  try {
-    const refreshed = await warehouse.withConnection(refreshStagedHits);
-    return refreshed ? (performance.now() - started) / 1000 : null;
-  } catch (error) {
-    throw new Error(
-      `${objects} objects were loaded into RAW.LOGS, but the live views' staged hits (EVENTS_LIVE.LOGS_STAGED) ` +
-        `could not be made again: ${(error as Error).message}. The next load that finds new objects, or \`./pdi transform\`, makes them.`,
-    );
-  }
 }
 
 /** The objects, in order, grouped into batches of about `batchBytes` gzip bytes. */

@@ -201,6 +201,23 @@ describe('./pdi load', () => {
     ]);
   });
 
+  it('loads the objects all the same when the live views cannot be staged, and says so with exit code 1', async () => {
+    const home = await lakeWith({ [KEY_A]: lines(0, 3) });
+    // a staged-hits table whose view is gone (a damaged build): the objects load, and the command says why not it
+    const w = await Warehouse.open(path.join(home, 'warehouse.duckdb'), { create: true });
+    await w.run('create schema EVENTS_LIVE; create table EVENTS_LIVE.LOGS_STAGED (n integer)');
+    await w.close();
+    const failed = await runPdi(['load', '--home', home]);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/^loaded 1 objects, 3 rows/);
+    expect(failed.stderr).toMatch(/EVENTS_LIVE\.LOGS_STAGED\) could not be made again: .*LOGS_STAGING/);
+    expect(await sql(home, 'select count(*)::int as n from RAW.LOGS')).toEqual([{ n: 3 }]);
+    // loaded once: nothing is left to load, nor to stage
+    const again = await runPdi(['load', '--home', home]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^loaded 0 objects/);
+  });
+
   it('says clearly when the lake is missing', async () => {
     const home = await tempHome();
     const result = await runPdi(['load', '--home', home]);

@@ -63,6 +63,11 @@ export function loadCommand(): Command {
                   `in ${summary.seconds.toFixed(1)} s${stagedNote(summary)}\n`,
               );
             }
+            if (summary.stagedError) {
+              // the objects are loaded: said, and the exit code tells, without stopping a --watch
+              process.stderr.write(`pdi: ${summary.stagedError}\n`);
+              process.exitCode = 1;
+            }
           } while (
             stop &&
             (await Promise.race([stop.then(() => false), sleep(flags.interval * 1000).then(() => true)]))

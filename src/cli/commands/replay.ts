@@ -30,6 +30,11 @@ export function replayCommand(): Command {
         process.stdout.write(
           `replayed ${summary.objects} objects, ${summary.rows} rows, ${summary.errors} damaged lines in ${summary.seconds.toFixed(1)} s${stagedNote(summary)}\n`,
         );
+        if (summary.stagedError) {
+          // the objects are loaded: said, and the exit code tells, without stopping a --watch
+          process.stderr.write(`pdi: ${summary.stagedError}\n`);
+          process.exitCode = 1;
+        }
       } finally {
         await warehouse.close();
       }
