@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { refreshStagedHits, type Warehouse } from '../warehouse/index.ts';
+import { stageNewHits, unstageHits, type Warehouse } from '../warehouse/index.ts';
 import { type Lake, type LakeListing, localLake } from './lake/lake.ts';
 import { loadBatch, type ObjectLoad } from './load-batch.ts';
 import { RAW_SCHEMA_SQL } from './schema.ts';
@@ -10,9 +10,9 @@ export interface LoadSummary {
   errors: number;
   userAgents: number;
   seconds: number;
-  /** Seconds spent making the live views' staged hits again, null when it was not needed (nothing loaded, or never built). */
+  /** Seconds spent staging the loaded hits for the live views, null when not done (nothing loaded, or never built). */
   stagedSeconds: number | null;
-  /** Why the staged hits could not be made again, the objects being loaded all the same. */
+  /** Why the loaded hits could not be staged for the live views, the objects being loaded all the same. */
   stagedError?: string;
 }
 
@@ -35,7 +35,7 @@ export async function ensureRawSchema(warehouse: Warehouse): Promise<void> {
 /**
  * Snowpipe's job: every lake object under `stream_data/` not yet in the load history, loaded once. The lake is
  * a folder or an S3 bucket (`openLake`); a remote lake's next batch is fetched while this one loads. Then, when
- * something was loaded, the live views' staged hits are made again, so that EVENTS_LIVE follows RAW.LOGS.
+ * something was loaded, its hits are staged for the live views (`stageNewHits`), so that EVENTS_LIVE follows RAW.LOGS.
  */
 export async function loadNewObjects(
   warehouse: Warehouse,
@@ -89,13 +89,13 @@ export async function loadNewObjects(
   if (summary.objects > 0) {
     const restaging = performance.now();
     try {
-      if (await warehouse.withConnection(refreshStagedHits)) {
+      if (await warehouse.withConnection(stageNewHits)) {
         summary.stagedSeconds = (performance.now() - restaging) / 1000;
       }
     } catch (error) {
       summary.stagedError =
-        `the live views' staged hits (EVENTS_LIVE.LOGS_STAGED) could not be made again: ${(error as Error).message}. ` +
-        'The next load that finds new objects, or `./pdi transform`, makes them.';
+        `the live views' staged hits (EVENTS_LIVE.NEW_HITS, LOGS_STAGED) could not be brought up to date: ${(error as Error).message}. ` +
+        'The next load that finds new objects, or `./pdi transform`, brings them.';
     }
   }
   summary.seconds = (Date.now() - started) / 1000;
@@ -158,6 +158,8 @@ export async function replayLake(
       }
       appender.flushSync();
       appender.closeSync();
+      // the live views' staged copies of the rows go with them (loaded again, they are staged again)
+      await unstageHits(c, 'select LOG_ID from RAW.LOGS where LOG_FILENAME in (select key from replayed)');
       await c.run('delete from RAW.LOGS where LOG_FILENAME in (select key from replayed)');
       await c.run('delete from RAW.LOAD_ERRORS where FILE_NAME in (select key from replayed)');
       await c.run('delete from RAW.LOAD_HISTORY where FILE_NAME in (select key from replayed)');

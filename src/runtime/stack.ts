@@ -3,7 +3,7 @@ import { controlSocketPath } from '../config/runtime-paths.ts';
 import { createDashboardApp } from '../dashboard/app.ts';
 import { copyNewLoads, ensureRawSchema, loadNewObjects } from '../pipe/index.ts';
 import { dbtBuildArgs, runDbt } from '../warehouse/dbt/index.ts';
-import { refreshStagedHits, serveWarehouseControl, Warehouse } from '../warehouse/index.ts';
+import { serveWarehouseControl, stageNewHits, Warehouse } from '../warehouse/index.ts';
 import { type RunningCollector, startCollector } from './collector.ts';
 import { type PipelineStatus, pipelineHealth, RateMeter } from './health.ts';
 import type { Logger } from './log.ts';
@@ -93,7 +93,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         keep: (run) => run.code === 0 || run.code === 1,
         catchUp: copyNewLoads,
         // the hits loaded while dbt built are staged before the first read of the new file
-        beforeReads: refreshStagedHits,
+        beforeReads: stageNewHits,
         onStep: (step, seconds) => {
           steps[`${step}_seconds`] = Math.round(seconds * 1000) / 1000;
         },

@@ -2,29 +2,95 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { refreshStagedHits } from './staged-hits.ts';
+import { stageNewHits, unstageHits } from './staged-hits.ts';
 import { Warehouse } from './warehouse.ts';
 
-describe('refreshStagedHits', () => {
-  it('does nothing before the table is built, then makes it again from its view', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'pdi-staged-'));
-    const w = await Warehouse.open(path.join(dir, 'warehouse.duckdb'), { create: true });
-    await w.run(`create schema EVENTS_LIVE;
-      create table HITS (n integer);
-      create view EVENTS_LIVE.LOGS_STAGING as select n, n * 2 as twice from HITS`);
-    expect(await w.withConnection(refreshStagedHits)).toBe(false);
-    expect(
-      await w.query("select count(*)::int as n from duckdb_tables() where table_name = 'LOGS_STAGED'"),
-    ).toEqual([{ n: 0 }]);
-    // as dbt builds it
-    await w.run('create table EVENTS_LIVE.LOGS_STAGED as select * from EVENTS_LIVE.LOGS_STAGING');
-    await w.run('insert into HITS values (1), (2)');
-    expect(await w.query('select count(*)::int as n from EVENTS_LIVE.LOGS_STAGED')).toEqual([{ n: 0 }]);
-    expect(await w.withConnection(refreshStagedHits)).toBe(true);
-    expect(await w.query('select n, twice from EVENTS_LIVE.LOGS_STAGED order by n')).toEqual([
-      { n: 1, twice: 2 },
-      { n: 2, twice: 4 },
+/**
+ * dbt's relations reduced to their contract: RAW rows stamped by load, the staged hits since the last run
+ * (NEW_HITS), and a "sessionizing" that counts each client's hits (LOGS_STAGING for every staged client,
+ * LOGS_RESTAGING for the newest load's).
+ */
+async function warehouse(): Promise<Warehouse> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pdi-staged-'));
+  const w = await Warehouse.open(path.join(dir, 'warehouse.duckdb'), { create: true });
+  await w.run(`create schema EVENTS_LIVE;
+    create table RAW_HITS (log_id varchar, client_id varchar, log_timestamp timestamp);
+    create table EVENTS_LIVE.NEW_HITS as select * from RAW_HITS;
+    create view EVENTS_LIVE.UNSTAGED_HITS as select * from RAW_HITS
+      where log_timestamp > (select coalesce(max(log_timestamp), timestamp '1970-01-01') from EVENTS_LIVE.NEW_HITS);
+    create view EVENTS_LIVE.LOGS_STAGING as select client_id, count(*)::int as hits from EVENTS_LIVE.NEW_HITS group by client_id;
+    create view EVENTS_LIVE.LOGS_RESTAGING as select * from EVENTS_LIVE.LOGS_STAGING
+      where client_id in (select client_id from EVENTS_LIVE.NEW_HITS
+                          where log_timestamp = (select max(log_timestamp) from EVENTS_LIVE.NEW_HITS))`);
+  return w;
+}
+
+const load = (w: Warehouse, at: string, hits: [string, string][]) =>
+  w.run(
+    `insert into RAW_HITS values ${hits.map(([id, client]) => `('${id}', '${client}', timestamp '${at}')`).join(', ')}`,
+  );
+const staged = (w: Warehouse) =>
+  w.query('select client_id, hits from EVENTS_LIVE.LOGS_STAGED order by client_id');
+
+describe('stageNewHits', () => {
+  it('does nothing before dbt built the tables, then restages the clients of each load', async () => {
+    // before the first build: LOGS_STAGED does not exist yet
+    const w = await warehouse();
+    expect(await w.withConnection(stageNewHits)).toBe(false);
+    // as dbt builds them; a row of another client, which a load of others must leave alone
+    await w.run(`create table EVENTS_LIVE.LOGS_STAGED as select * from EVENTS_LIVE.LOGS_STAGING;
+      insert into EVENTS_LIVE.LOGS_STAGED values ('untouched', 99)`);
+    await load(w, '2026-12-01 10:00:00', [
+      ['a1', 'a'],
+      ['b1', 'b'],
     ]);
+    expect(await w.withConnection(stageNewHits)).toBe(true);
+    expect(await staged(w)).toEqual([
+      { client_id: 'a', hits: 1 },
+      { client_id: 'b', hits: 1 },
+      { client_id: 'untouched', hits: 99 },
+    ]);
+    // the next load: only its client is restaged, with all of its staged hits
+    await load(w, '2026-12-01 10:00:01', [['a2', 'a']]);
+    await w.withConnection(stageNewHits);
+    expect(await staged(w)).toEqual([
+      { client_id: 'a', hits: 2 },
+      { client_id: 'b', hits: 1 },
+      { client_id: 'untouched', hits: 99 },
+    ]);
+    expect(await w.query('select count(*)::int as n from EVENTS_LIVE.NEW_HITS')).toEqual([{ n: 3 }]);
+    // nothing new: nothing changes
+    await w.withConnection(stageNewHits);
+    expect(await w.query('select count(*)::int as n from EVENTS_LIVE.NEW_HITS')).toEqual([{ n: 3 }]);
+    // two loads staged at once (a build's catch-up): every client staged again from LOGS_STAGING
+    await load(w, '2026-12-01 10:00:02', [['c1', 'c']]);
+    await load(w, '2026-12-01 10:00:03', [['b2', 'b']]);
+    await w.withConnection(stageNewHits);
+    expect(await staged(w)).toEqual([
+      { client_id: 'a', hits: 2 },
+      { client_id: 'b', hits: 2 },
+      { client_id: 'c', hits: 1 },
+    ]);
+    await w.close();
+  });
+
+  it('takes the staged rows of deleted raw rows out (a replay), and leaves a warehouse without them alone', async () => {
+    const bare = await Warehouse.open(
+      path.join(await mkdtemp(path.join(os.tmpdir(), 'pdi-staged-')), 'w.duckdb'),
+      {
+        create: true,
+      },
+    );
+    await bare.withConnection((c) => unstageHits(c, "select 'x'"));
+    await bare.close();
+    const w = await warehouse();
+    await load(w, '2026-12-01 10:00:00', [
+      ['a1', 'a'],
+      ['b1', 'b'],
+    ]);
+    await w.run('insert into EVENTS_LIVE.NEW_HITS select * from RAW_HITS');
+    await w.withConnection((c) => unstageHits(c, "select log_id from RAW_HITS where client_id = 'a'"));
+    expect(await w.query('select log_id from EVENTS_LIVE.NEW_HITS')).toEqual([{ log_id: 'b1' }]);
     await w.close();
   });
 });

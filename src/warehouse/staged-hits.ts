@@ -1,26 +1,59 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 /**
- * EVENTS_LIVE.LOGS_STAGED, the hits loaded since the last dbt run sessionized (dbt's `logs_staged`), which
- * every live view reads. DuckDB has no materialized views: on it the model is a table, made again here from the
- * view with its logic (`logs_staging`) after each load, so that a read of the live views scans the staged hits
- * instead of sessionizing them again, and they follow the pipe as a view would.
+ * The live views' staged hits on DuckDB, which has no materialized views: dbt builds them as tables at each run
+ * (EVENTS_LIVE.NEW_HITS, the raw rows loaded since, staged; EVENTS_LIVE.LOGS_STAGED, their clients' hits
+ * sessionized), and after each load this adds the load's hits to them from dbt's views: parsed once, and only
+ * their clients sessionized again, so that a load costs what it brings and a read of the live views a scan.
  */
-const STAGED = { schema: 'EVENTS_LIVE', table: 'LOGS_STAGED', view: 'LOGS_STAGING' };
+const LIVE = 'EVENTS_LIVE';
 
 /**
- * Makes the staged hits again from their view, in one statement (reads see the old rows or the new). Returns
- * false, doing nothing, before dbt has first built them.
+ * Adds the hits loaded since the staged ones (`UNSTAGED_HITS`) to `NEW_HITS` and restages their clients in
+ * `LOGS_STAGED`, in one transaction: when they are one load's, by replacing those clients' rows with
+ * `LOGS_RESTAGING`'s; otherwise (a build's catch-up, several loads) all of them again from `LOGS_STAGING`.
+ * Returns false, doing nothing, before dbt has first built the tables.
  */
-export async function refreshStagedHits(c: DuckDBConnection): Promise<boolean> {
-  const reader = await c.runAndReadAll(
+export async function stageNewHits(c: DuckDBConnection): Promise<boolean> {
+  const built = await c.runAndReadAll(
     `select count(*)::int as n from duckdb_tables()
-     where database_name = current_database() and schema_name = $schema and table_name = $table`,
-    { schema: STAGED.schema, table: STAGED.table },
+     where database_name = current_database() and schema_name = '${LIVE}' and table_name in ('NEW_HITS', 'LOGS_STAGED')`,
   );
-  if (reader.getRowObjects()[0]?.n === 0) return false;
-  await c.run(
-    `create or replace table ${STAGED.schema}.${STAGED.table} as select * from ${STAGED.schema}.${STAGED.view}`,
-  );
+  if (built.getRowObjects()[0]?.n !== 2) return false;
+  await c.run('begin transaction');
+  try {
+    await c.run(`create or replace temp table unstaged as select * from ${LIVE}.UNSTAGED_HITS`);
+    const [counts] = (
+      await c.runAndReadAll(
+        'select count(*)::int as hits, count(distinct log_timestamp)::int as loads from unstaged',
+      )
+    ).getRowObjects();
+    if (Number(counts?.hits) > 0) {
+      await c.run(`insert into ${LIVE}.NEW_HITS select * from unstaged`);
+      if (counts?.loads === 1) {
+        await c.run(`create or replace temp table restaged as select * from ${LIVE}.LOGS_RESTAGING`);
+        await c.run(`delete from ${LIVE}.LOGS_STAGED where client_id in (select client_id from restaged)`);
+        await c.run(`insert into ${LIVE}.LOGS_STAGED select * from restaged`);
+      } else {
+        await c.run(`create or replace table ${LIVE}.LOGS_STAGED as select * from ${LIVE}.LOGS_STAGING`);
+      }
+    }
+    await c.run('commit');
+  } catch (error) {
+    await c.run('rollback').catch(() => {});
+    throw error;
+  } finally {
+    await c.run('drop table if exists unstaged; drop table if exists restaged').catch(() => {});
+  }
   return true;
+}
+
+/** Takes out of `NEW_HITS` the staged rows of raw rows about to be deleted (`rawLogIds`: a query of LOG_IDs). */
+export async function unstageHits(c: DuckDBConnection, rawLogIds: string): Promise<void> {
+  const built = await c.runAndReadAll(
+    `select count(*)::int as n from duckdb_tables()
+     where database_name = current_database() and schema_name = '${LIVE}' and table_name = 'NEW_HITS'`,
+  );
+  if (built.getRowObjects()[0]?.n === 0) return;
+  await c.run(`delete from ${LIVE}.NEW_HITS where log_id in (${rawLogIds})`);
 }

@@ -203,14 +203,16 @@ describe('./pdi load', () => {
 
   it('loads the objects all the same when the live views cannot be staged, and says so with exit code 1', async () => {
     const home = await lakeWith({ [KEY_A]: lines(0, 3) });
-    // a staged-hits table whose view is gone (a damaged build): the objects load, and the command says why not it
+    // staged-hits tables whose views are gone (a damaged build): the objects load, and the command says why not them
     const w = await Warehouse.open(path.join(home, 'warehouse.duckdb'), { create: true });
-    await w.run('create schema EVENTS_LIVE; create table EVENTS_LIVE.LOGS_STAGED (n integer)');
+    await w.run(`create schema EVENTS_LIVE;
+      create table EVENTS_LIVE.NEW_HITS (n integer);
+      create table EVENTS_LIVE.LOGS_STAGED (n integer)`);
     await w.close();
     const failed = await runPdi(['load', '--home', home]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/^loaded 1 objects, 3 rows/);
-    expect(failed.stderr).toMatch(/EVENTS_LIVE\.LOGS_STAGED\) could not be made again: .*LOGS_STAGING/);
+    expect(failed.stderr).toMatch(/NEW_HITS, LOGS_STAGED\) could not be brought up to date: .*UNSTAGED_HITS/);
     expect(await sql(home, 'select count(*)::int as n from RAW.LOGS')).toEqual([{ n: 3 }]);
     // loaded once: nothing is left to load, nor to stage
     const again = await runPdi(['load', '--home', home]);

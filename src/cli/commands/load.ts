@@ -79,11 +79,11 @@ export function loadCommand(): Command {
     );
 }
 
-/** What a load's summary line adds when it made the live views' staged hits again. */
+/** What a load's summary line adds when it staged the loaded hits for the live views. */
 export function stagedNote(summary: LoadSummary): string {
   return summary.stagedSeconds === null
     ? ''
-    : `; EVENTS_LIVE's staged hits made again in ${summary.stagedSeconds.toFixed(1)} s`;
+    : `; staged for EVENTS_LIVE in ${summary.stagedSeconds.toFixed(1)} s`;
 }
 
 interface Pipe {
