@@ -8,7 +8,7 @@ import { Warehouse } from './warehouse.ts';
 /**
  * dbt's relations reduced to their contract: RAW rows stamped by load, the staged hits since the last run
  * (NEW_HITS), and a "sessionizing" that counts each client's hits (LOGS_STAGING for every staged client,
- * LOGS_RESTAGING for the newest load's).
+ * LOGS_RESTAGING for those with hits newer than any staged).
  */
 async function warehouse(): Promise<Warehouse> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pdi-staged-'));
@@ -18,10 +18,13 @@ async function warehouse(): Promise<Warehouse> {
     create table EVENTS_LIVE.NEW_HITS as select * from RAW_HITS;
     create view EVENTS_LIVE.UNSTAGED_HITS as select * from RAW_HITS
       where log_timestamp > (select coalesce(max(log_timestamp), timestamp '1970-01-01') from EVENTS_LIVE.NEW_HITS);
-    create view EVENTS_LIVE.LOGS_STAGING as select client_id, count(*)::int as hits from EVENTS_LIVE.NEW_HITS group by client_id;
+    create view EVENTS_LIVE.LOGS_STAGING as
+      select client_id, count(*)::int as hits, max(log_timestamp) as log_timestamp
+      from EVENTS_LIVE.NEW_HITS group by client_id;
+    create table EVENTS_LIVE.LOGS_STAGED as select * from EVENTS_LIVE.LOGS_STAGING;
     create view EVENTS_LIVE.LOGS_RESTAGING as select * from EVENTS_LIVE.LOGS_STAGING
-      where client_id in (select client_id from EVENTS_LIVE.NEW_HITS
-                          where log_timestamp = (select max(log_timestamp) from EVENTS_LIVE.NEW_HITS))`);
+      where client_id in (select client_id from EVENTS_LIVE.NEW_HITS where log_timestamp >
+        (select coalesce(max(log_timestamp), timestamp '1970-01-01') from EVENTS_LIVE.LOGS_STAGED))`);
   return w;
 }
 
@@ -36,10 +39,11 @@ describe('stageNewHits', () => {
   it('does nothing before dbt built the tables, then restages the clients of each load', async () => {
     // before the first build: LOGS_STAGED does not exist yet
     const w = await warehouse();
+    await w.run('drop table EVENTS_LIVE.LOGS_STAGED');
     expect(await w.withConnection(stageNewHits)).toBe(false);
     // as dbt builds them; a row of another client, which a load of others must leave alone
     await w.run(`create table EVENTS_LIVE.LOGS_STAGED as select * from EVENTS_LIVE.LOGS_STAGING;
-      insert into EVENTS_LIVE.LOGS_STAGED values ('untouched', 99)`);
+      insert into EVENTS_LIVE.LOGS_STAGED values ('untouched', 99, timestamp '2026-12-01 09:00:00')`);
     await load(w, '2026-12-01 10:00:00', [
       ['a1', 'a'],
       ['b1', 'b'],
@@ -62,7 +66,7 @@ describe('stageNewHits', () => {
     // nothing new: nothing changes
     await w.withConnection(stageNewHits);
     expect(await w.query('select count(*)::int as n from EVENTS_LIVE.NEW_HITS')).toEqual([{ n: 3 }]);
-    // two loads staged at once (a build's catch-up): every client staged again from LOGS_STAGING
+    // two loads staged at once (a build's catch-up): the clients of both
     await load(w, '2026-12-01 10:00:02', [['c1', 'c']]);
     await load(w, '2026-12-01 10:00:03', [['b2', 'b']]);
     await w.withConnection(stageNewHits);
@@ -70,6 +74,7 @@ describe('stageNewHits', () => {
       { client_id: 'a', hits: 2 },
       { client_id: 'b', hits: 2 },
       { client_id: 'c', hits: 1 },
+      { client_id: 'untouched', hits: 99 },
     ]);
     await w.close();
   });

@@ -3,15 +3,15 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 /**
  * The live views' staged hits on DuckDB, which has no materialized views: dbt builds them as tables at each run
  * (EVENTS_LIVE.NEW_HITS, the raw rows loaded since, staged; EVENTS_LIVE.LOGS_STAGED, their clients' hits
- * sessionized), and after each load this adds the load's hits to them from dbt's views: parsed once, and only
- * their clients sessionized again, so that a load costs what it brings and a read of the live views a scan.
+ * sessionized), and after each load (or a build's catch-up) this adds the new hits to them from dbt's views:
+ * parsed once, and only their clients sessionized again, so that a load costs what it brings and a read of
+ * the live views a scan.
  */
 const LIVE = 'EVENTS_LIVE';
 
 /**
- * Adds the hits loaded since the staged ones (`UNSTAGED_HITS`) to `NEW_HITS` and restages their clients in
- * `LOGS_STAGED`, in one transaction: when they are one load's, by replacing those clients' rows with
- * `LOGS_RESTAGING`'s; otherwise (a build's catch-up, several loads) all of them again from `LOGS_STAGING`.
+ * Adds the hits loaded since the staged ones (`UNSTAGED_HITS`) to `NEW_HITS`, then replaces the rows of their
+ * clients in `LOGS_STAGED` with `LOGS_RESTAGING`'s (those clients' hits sessionized again), in one transaction.
  * Returns false, doing nothing, before dbt has first built the tables.
  */
 export async function stageNewHits(c: DuckDBConnection): Promise<boolean> {
@@ -22,28 +22,16 @@ export async function stageNewHits(c: DuckDBConnection): Promise<boolean> {
   if (built.getRowObjects()[0]?.n !== 2) return false;
   await c.run('begin transaction');
   try {
-    await c.run(`create or replace temp table unstaged as select * from ${LIVE}.UNSTAGED_HITS`);
-    const [counts] = (
-      await c.runAndReadAll(
-        'select count(*)::int as hits, count(distinct log_timestamp)::int as loads from unstaged',
-      )
-    ).getRowObjects();
-    if (Number(counts?.hits) > 0) {
-      await c.run(`insert into ${LIVE}.NEW_HITS select * from unstaged`);
-      if (counts?.loads === 1) {
-        await c.run(`create or replace temp table restaged as select * from ${LIVE}.LOGS_RESTAGING`);
-        await c.run(`delete from ${LIVE}.LOGS_STAGED where client_id in (select client_id from restaged)`);
-        await c.run(`insert into ${LIVE}.LOGS_STAGED select * from restaged`);
-      } else {
-        await c.run(`create or replace table ${LIVE}.LOGS_STAGED as select * from ${LIVE}.LOGS_STAGING`);
-      }
-    }
+    await c.run(`insert into ${LIVE}.NEW_HITS select * from ${LIVE}.UNSTAGED_HITS`);
+    await c.run(`create or replace temp table restaged as select * from ${LIVE}.LOGS_RESTAGING`);
+    await c.run(`delete from ${LIVE}.LOGS_STAGED where client_id in (select client_id from restaged)`);
+    await c.run(`insert into ${LIVE}.LOGS_STAGED select * from restaged`);
     await c.run('commit');
   } catch (error) {
     await c.run('rollback').catch(() => {});
     throw error;
   } finally {
-    await c.run('drop table if exists unstaged; drop table if exists restaged').catch(() => {});
+    await c.run('drop table if exists restaged').catch(() => {});
   }
   return true;
 }

@@ -1,7 +1,7 @@
 {#
   The hits of `new_hits` (a CTE of new_hits' rows, all of them or some clients') and their clients' hits of the
   last run, sessionized like EVENTS.LOGS, as EVENTS.LOGS's columns: the CTEs after `new_hits` and the final
-  select of logs_staging (every staged client) and logs_restaging (the clients of the newest load).
+  select of logs_staging (every staged client) and logs_restaging (the clients with hits not yet staged).
 
   Only the new hits are staged from RAW.LOGS; the clients' earlier hits are EVENTS.LOGS's rows. Sessionizing
   keeps the first received of repeated hits (a retry, a repeated purchase), so a client's kept hits and its new

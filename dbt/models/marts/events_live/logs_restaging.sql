@@ -1,15 +1,15 @@
 {#
-  logs_staging's rows for the clients of the newest load only (DuckDB): after each load, the pipe replaces
-  those clients' rows of the logs_staged table with these (src/warehouse/staged-hits.ts), so that a load costs
-  what it brings, not a sessionizing of every hit since the last run.
+  logs_staging's rows for the clients with hits in new_hits newer than any in logs_staged (DuckDB): after a
+  load, the pipe replaces those clients' rows of the logs_staged table with these (src/warehouse/staged-hits.ts),
+  so that a load costs what it brings, not a sessionizing of every hit since the last run.
 #}
 {{ config(alias='LOGS_RESTAGING', enabled=(target.type == 'duckdb')) }}
 
 with
 
-newest_load as (
+staged as (
 
-    select max(log_timestamp) as loaded_at from {{ ref('new_hits') }}
+    select max(log_timestamp) as loaded_until from {{ ref('logs_staged') }}
 
 ),
 
@@ -17,7 +17,7 @@ restaged_clients as (
 
     select distinct client_id
     from {{ ref('new_hits') }}
-    where log_timestamp = (select loaded_at from newest_load)
+    where log_timestamp > (select coalesce(loaded_until, cast('1970-01-01' as timestamp)) from staged)
 
 ),
 
