@@ -31,6 +31,8 @@ describe('Figures', () => {
     const slow = deferred<number>();
     const stale = await figures.get('q', () => slow.promise);
     expect(stale).toEqual({ value: 1, readAtMs: 1_000, fresh: false });
+    // the answer holds what was committed when its read began, not when it came
+    clock = 6_000;
     slow.resolve(2);
     await slow.promise;
     await new Promise((r) => setTimeout(r, 0));

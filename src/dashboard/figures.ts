@@ -6,7 +6,7 @@
  */
 export interface Answer<T> {
   value: T;
-  /** When the warehouse gave this answer (ms). */
+  /** When the read that gave this answer began (ms): it holds what was committed by then. */
   readAtMs: number;
   /** false: an earlier answer, the warehouse being slower than the deadline. */
   fresh: boolean;
@@ -74,11 +74,12 @@ export class Figures {
   /** One read at a time per question: a slow read is shared by the requests that arrive meanwhile. */
   private refresh(entry: Entry): Promise<unknown> {
     if (!entry.reading) {
+      const startedAtMs = this.now();
       entry.reading = entry
         .read()
         .then((value) => {
           entry.value = value;
-          entry.readAtMs = this.now();
+          entry.readAtMs = startedAtMs;
           return value;
         })
         .finally(() => {
