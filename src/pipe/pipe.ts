@@ -3,18 +3,9 @@ import { stageNewHits, unstageHits, type Warehouse } from '../warehouse/index.ts
 import { type Lake, type LakeListing, localLake } from './lake/lake.ts';
 import { loadBatch, type ObjectLoad } from './load-batch.ts';
 import { RAW_SCHEMA_SQL } from './schema.ts';
+import { emptyLoadSummary, type LoadSummary } from './summary.ts';
 
-export interface LoadSummary {
-  objects: number;
-  rows: number;
-  errors: number;
-  userAgents: number;
-  seconds: number;
-  /** Seconds spent staging the loaded hits for the live views, null when not done (nothing loaded, or never built). */
-  stagedSeconds: number | null;
-  /** Why the loaded hits could not be staged for the live views, the objects being loaded all the same. */
-  stagedError?: string;
-}
+export type { LoadSummary } from './summary.ts';
 
 export interface LoadOptions {
   onObject?: (load: ObjectLoad, done: number, total: number) => void;
@@ -51,14 +42,7 @@ export async function loadNewObjects(
   const listings = (await source.list('stream_data')).filter(
     (o) => !loaded.has(o.key) && (options.filter?.(o.key) ?? true),
   );
-  const summary: LoadSummary = {
-    objects: 0,
-    rows: 0,
-    errors: 0,
-    userAgents: 0,
-    seconds: 0,
-    stagedSeconds: null,
-  };
+  const summary = emptyLoadSummary();
   const loadedAt = new Date();
   let done = 0;
   const groups = batches(listings, options.batchBytes ?? DEFAULT_BATCH_BYTES);

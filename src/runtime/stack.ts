@@ -78,8 +78,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     pipeline.lastLoadAtMs = Date.now();
     pipeline.lastLoadSeconds = summary.seconds;
     if (summary.objects > 0) log.info({ ...summary }, 'pipe: loaded lake objects');
-    // the next build makes the staged hits again, if no load does it first
-    if (summary.stagedError) log.error({ error: summary.stagedError }, 'pipe: staged hits not made again');
+    // the next load that finds objects, or the next build, stages them
+    if (summary.stagedError)
+      log.error({ error: summary.stagedError }, 'pipe: hits not staged for the live views');
   };
   // dbt builds a copy of the warehouse while the pipe goes on loading the original and the dashboard reads it;
   // the copy, caught up with what was loaded meanwhile, then takes the original's place

@@ -15,11 +15,7 @@ const LIVE = 'EVENTS_LIVE';
  * Returns false, doing nothing, before dbt has first built the tables.
  */
 export async function stageNewHits(c: DuckDBConnection): Promise<boolean> {
-  const built = await c.runAndReadAll(
-    `select count(*)::int as n from duckdb_tables()
-     where database_name = current_database() and schema_name = '${LIVE}' and table_name in ('NEW_HITS', 'LOGS_STAGED')`,
-  );
-  if (built.getRowObjects()[0]?.n !== 2) return false;
+  if (!(await built(c, ['NEW_HITS', 'LOGS_STAGED']))) return false;
   await c.run('begin transaction');
   try {
     await c.run(`insert into ${LIVE}.NEW_HITS select * from ${LIVE}.UNSTAGED_HITS`);
@@ -38,10 +34,16 @@ export async function stageNewHits(c: DuckDBConnection): Promise<boolean> {
 
 /** Takes out of `NEW_HITS` the staged rows of raw rows about to be deleted (`rawLogIds`: a query of LOG_IDs). */
 export async function unstageHits(c: DuckDBConnection, rawLogIds: string): Promise<void> {
-  const built = await c.runAndReadAll(
-    `select count(*)::int as n from duckdb_tables()
-     where database_name = current_database() and schema_name = '${LIVE}' and table_name = 'NEW_HITS'`,
-  );
-  if (built.getRowObjects()[0]?.n === 0) return;
+  if (!(await built(c, ['NEW_HITS']))) return;
   await c.run(`delete from ${LIVE}.NEW_HITS where log_id in (${rawLogIds})`);
+}
+
+/** Whether dbt has built each of these EVENTS_LIVE tables in this warehouse (not in a copy attached to it). */
+async function built(c: DuckDBConnection, tables: string[]): Promise<boolean> {
+  const reader = await c.runAndReadAll(
+    `select count(*)::int as n from duckdb_tables()
+     where database_name = current_database() and schema_name = '${LIVE}'
+       and table_name in (${tables.map((t) => `'${t}'`).join(', ')})`,
+  );
+  return reader.getRowObjects()[0]?.n === tables.length;
 }

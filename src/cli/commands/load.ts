@@ -63,11 +63,8 @@ export function loadCommand(): Command {
                   `in ${summary.seconds.toFixed(1)} s${stagedNote(summary)}\n`,
               );
             }
-            if (summary.stagedError) {
-              // the objects are loaded: said, and the exit code tells, without stopping a --watch
-              process.stderr.write(`pdi: ${summary.stagedError}\n`);
-              process.exitCode = 1;
-            }
+            // the objects are loaded: a failed staging is said, without stopping a --watch
+            reportStagedError(summary);
           } while (
             stop &&
             (await Promise.race([stop.then(() => false), sleep(flags.interval * 1000).then(() => true)]))
@@ -84,6 +81,13 @@ export function stagedNote(summary: LoadSummary): string {
   return summary.stagedSeconds === null
     ? ''
     : `; staged for EVENTS_LIVE in ${summary.stagedSeconds.toFixed(1)} s`;
+}
+
+/** A failed staging for the live views, said on stderr and by the exit code (the objects are loaded). */
+export function reportStagedError(summary: LoadSummary): void {
+  if (!summary.stagedError) return;
+  process.stderr.write(`pdi: ${summary.stagedError}\n`);
+  process.exitCode = 1;
 }
 
 interface Pipe {

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { homeLayout } from '../../config/home.ts';
 import { homeOption, lakeOption, maxTempSizeOption, memoryLimitOption, resolveLake } from '../options.ts';
-import { stagedNote } from './load.ts';
+import { reportStagedError, stagedNote } from './load.ts';
 
 function instant(text: string): number {
   const ms = Date.parse(text);
@@ -30,11 +30,7 @@ export function replayCommand(): Command {
         process.stdout.write(
           `replayed ${summary.objects} objects, ${summary.rows} rows, ${summary.errors} damaged lines in ${summary.seconds.toFixed(1)} s${stagedNote(summary)}\n`,
         );
-        if (summary.stagedError) {
-          // the objects are loaded: said, and the exit code tells, without stopping a --watch
-          process.stderr.write(`pdi: ${summary.stagedError}\n`);
-          process.exitCode = 1;
-        }
+        reportStagedError(summary);
       } finally {
         await warehouse.close();
       }

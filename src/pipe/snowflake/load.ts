@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SETTINGS, settingText } from '../../config/settings.ts';
 import { listLakeObjects } from '../../stream/lake-reader.ts';
 import type { SnowflakeSession } from '../../warehouse/snowflake/session.ts';
-import type { LoadSummary } from '../pipe.ts';
+import { emptyLoadSummary, type LoadSummary } from '../summary.ts';
 import { parseUserAgent, USER_AGENT_COLUMNS } from '../user-agents.ts';
 import { copyLogsSql, SNOWFLAKE_RAW_SCHEMA_SQL } from './schema.ts';
 import { createUserAgentUdfSql } from './user-agent-udf.ts';
@@ -43,14 +43,7 @@ export async function loadNewObjectsToSnowflake(
     (await session.query('select FILE_NAME from RAW.LOAD_HISTORY')).map((r) => String(r.FILE_NAME)),
   );
   const keys = (await listLakeObjects(lakeDir, 'stream_data')).filter((key) => !loaded.has(key));
-  const summary: LoadSummary = {
-    objects: 0,
-    rows: 0,
-    errors: 0,
-    userAgents: 0,
-    seconds: 0,
-    stagedSeconds: null,
-  };
+  const summary = emptyLoadSummary();
   const sizes = new Map<string, number>();
   for (const [done, key] of keys.entries()) {
     const file = path.join(lakeDir, key);
