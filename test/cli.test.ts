@@ -1,6 +1,7 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile, stat, utimes } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runPdi, startCollectorProcess, tempHome } from './support/pdi.ts';
+import { ROOT, runPdi, startCollectorProcess, tempHome } from './support/pdi.ts';
 
 describe('./pdi, as a user runs it', () => {
   it('lists its commands and their flags', async () => {
@@ -52,5 +53,22 @@ describe('./pdi, as a user runs it', () => {
     expect(second.code).toBe(1);
     expect(second.stderr).toContain('another collector');
     expect(await first.stop()).toBe(0);
+  });
+
+  it('runs compiled JavaScript, built again when a source is newer than the build', async () => {
+    const main = path.join(ROOT, 'dist', 'cli', 'main.mjs');
+    // a build older than every source (the same sources build the same files: other tests are not disturbed)
+    const past = new Date('2001-01-01T00:00:00Z');
+    await utimes(main, past, past);
+    const started = Date.now();
+    expect((await runPdi(['--help'])).code).toBe(0);
+    expect((await stat(main)).mtimeMs).toBeGreaterThan(started - 2000);
+
+    // the long-running commands run the build, with no TypeScript loader
+    const collector = await startCollectorProcess(await tempHome());
+    const commandLine = (await readFile(`/proc/${collector.child.pid}/cmdline`, 'utf8')).split('\0');
+    expect(commandLine).toContain(main);
+    expect(commandLine.join(' ')).not.toContain('tsx');
+    expect(await collector.stop()).toBe(0);
   });
 });

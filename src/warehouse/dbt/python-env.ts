@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -8,8 +9,18 @@ export interface PythonEnv {
   dbt: string;
 }
 
-/** The repository's root: dbt/ and .venv/ live there. */
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+/**
+ * The repository's root, where dbt/ and .venv/ live: the nearest folder holding package.json above this
+ * module, in src/ or in the compiled build (dist/cli/).
+ */
+export const PROJECT_ROOT = nearestPackageRoot(import.meta.dirname);
+
+function nearestPackageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (dir === path.dirname(dir)) throw new Error(`no package.json above ${from}`);
+  }
+}
 
 type Say = (line: string) => void;
 const toStderr: Say = (line) => process.stderr.write(`${line}\n`);
