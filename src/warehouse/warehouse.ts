@@ -311,7 +311,16 @@ export function maxTempSize(warehousePath: string): string {
   }
   const disk = statfsSync(dirname(warehousePath));
   const bytes = (disk.bavail * disk.bsize * Number.parseFloat(value)) / 100;
-  return `${Math.max(1, Math.floor(bytes / 2 ** 20))}MiB`;
+  return `${twoSignificantDigits(Math.max(1, Math.floor(bytes / 2 ** 20)))}MiB`;
+}
+
+/**
+ * 48,431 -> 48,000, rounded down: dbt's profile holds the figure, and a profile that changed with every
+ * megabyte written to the disk would have dbt parse the whole project again at every build.
+ */
+function twoSignificantDigits(n: number): number {
+  const unit = 10 ** Math.max(0, Math.floor(Math.log10(n)) - 1);
+  return Math.floor(n / unit) * unit;
 }
 
 function lockHolder(message: string): string {
