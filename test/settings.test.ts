@@ -94,12 +94,14 @@ describe('settings: a flag wins over the environment, which wins over the defaul
     expect(await limit(['--home', home, '--memory-limit', '1GB'], { PDI_MEMORY_LIMIT: '700MB' })).toBe(
       '953.6 MiB',
     );
-    // half the free disk by default, to two significant digits (and other tests write to the same disk
-    // meanwhile): within 10%
+    // half the free disk by default, rounded down to a power of two (other tests write to the same disk
+    // meanwhile: a little slack)
     const free = statfsSync(home);
     const halfFree = (free.bavail * free.bsize) / 2 / 2 ** 30;
     const byDefault = Number.parseFloat(await spill(['--home', home]));
-    expect(Math.abs(byDefault - halfFree) / halfFree).toBeLessThan(0.1);
+    expect(byDefault).toBeLessThanOrEqual(halfFree * 1.02);
+    expect(byDefault).toBeGreaterThan((halfFree / 2) * 0.98);
+    expect(Math.log2(byDefault * 1024) % 1).toBe(0);
     expect(await spill(['--home', home], { PDI_MAX_TEMP_SIZE: '3GB' })).toBe('2.7 GiB');
     expect(await spill(['--home', home, '--max-temp-size', '2GB'], { PDI_MAX_TEMP_SIZE: '3GB' })).toBe(
       '1.8 GiB',
