@@ -7,7 +7,9 @@
     {%- set target = arg_dict['target_relation'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     delete from {{ target }}
-    where exists (
+    -- a literal bound as well: it lets the warehouse skip the row groups before every tail
+    where {{ target }}.event_timestamp >= {{ oldest_tail() }}
+      and exists (
         select 1
         from {{ log_tails() }} tails
         where tails.client_id = {{ target }}.client_id and {{ target }}.event_timestamp >= tails.rebuild_from

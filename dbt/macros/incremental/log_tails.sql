@@ -51,12 +51,11 @@
 {% macro tail_rows(logs) -%}
   {{- check_no_missed_full_refresh() -}}
   {%- if is_incremental() -%}
-  {%- set oldest = incremental_literal("select min(rebuild_from) from " ~ log_tails() ~ " tails") -%}
   (select l.*
    from {{ logs }} l
    join {{ log_tails() }} tails on tails.client_id = l.client_id
    -- a literal bound as well: it lets the warehouse skip old row groups
-   where l.event_timestamp >= tails.rebuild_from and l.event_timestamp >= {{ oldest }})
+   where l.event_timestamp >= tails.rebuild_from and l.event_timestamp >= {{ oldest_tail() }})
   {%- else -%}
   {{ logs }}
   {%- endif -%}
@@ -68,15 +67,25 @@
 #}
 {% macro tail_hits(staged, incremental) -%}
   {%- if incremental -%}
-  {%- set oldest = incremental_literal("select min(rebuild_from) from " ~ log_tails() ~ " tails") -%}
   (select h.*
    from {{ staged }} h
    join {{ log_tails() }} tails on tails.client_id = h.client_id
    -- request time >= event time: a bound on a raw column, which lets the warehouse skip old row groups
-   where h.request_timestamp >= {{ oldest }} and h.event_timestamp >= tails.rebuild_from)
+   where h.request_timestamp >= {{ oldest_tail() }} and h.event_timestamp >= tails.rebuild_from)
   {%- else -%}
   {{ staged }}
   {%- endif -%}
+{%- endmacro %}
+
+{#
+  Where this model's oldest tail starts (a literal, see `incremental_literal`): a bound on the time columns that
+  lets the warehouse skip the row groups before it. With no tail to rebuild, a time after every row: nothing is
+  read (every row is also outside the tails), instead of everything.
+#}
+{% macro oldest_tail() -%}
+  {{ incremental_literal(
+      "select min(rebuild_from) from " ~ log_tails() ~ " tails",
+      otherwise="cast('9999-12-31' as timestamp)") }}
 {%- endmacro %}
 
 {# Which tails each model has rebuilt: the `built_at` of the last run it rebuilt them in (a table beside `tails`). #}
