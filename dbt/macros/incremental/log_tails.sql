@@ -83,9 +83,12 @@
   read (every row is also outside the tails), instead of everything.
 #}
 {% macro oldest_tail() -%}
-  {{ incremental_literal(
-      "select min(rebuild_from) from " ~ log_tails() ~ " tails",
-      otherwise="cast('9999-12-31' as timestamp)") }}
+  {{ incremental_literal("select min(rebuild_from) from " ~ log_tails() ~ " tails", otherwise=never()) }}
+{%- endmacro %}
+
+{# A time after every row: the bound of a range that holds nothing. #}
+{% macro never() -%}
+  cast('9999-12-31' as timestamp)
 {%- endmacro %}
 
 {# Which tails each model has rebuilt: the `built_at` of the last run it rebuilt them in (a table beside `tails`). #}

@@ -39,6 +39,11 @@ with earlier_runs as (
 
 {% if incremental -%}
 {%- set watermark = incremental_literal("select max(log_timestamp) from " ~ logs) -%}
+{#- the earliest new hit, as literals: bounds on EVENTS.LOGS's time columns that let the warehouse skip the row
+    groups before them, where a join on the client would read every row -#}
+{%- set new_hits_from = "select min(%s) from " ~ ref('stg_raw__logs') ~ " where log_timestamp > " ~ watermark -%}
+{%- set first_new_event = incremental_literal(new_hits_from | format('event_timestamp'), otherwise=never()) -%}
+{%- set first_new_request = incremental_literal(new_hits_from | format('request_timestamp'), otherwise=never()) -%}
 new_hits as (
 
     select client_id, event_timestamp, request_timestamp, request_id, log_id, cache_buster, transaction_id,
@@ -61,17 +66,19 @@ joined_sessions as (
     from {{ logs }} l join touched t on t.client_id = l.client_id
     where l.event_timestamp < t.first_new
       and l.event_timestamp > {{ dbt.dateadd('minute', -var('session_gap_minutes'), 't.first_new') }}
+      and l.event_timestamp > {{ dbt.dateadd('minute', -var('session_gap_minutes'), first_new_event) }}
     group by t.client_id
 
 ),
 
 kept as (
 
-    -- the touched clients' kept hits, with their z
+    -- the touched clients' kept hits that a new hit could take the place of (received after it), with their z
     select l.client_id, l.session_id, l.request_timestamp, l.request_id, l.log_id, l.product_action,
         l.transaction_id, {{ json_text('l.req_body', 'z') }} as cache_buster
     from {{ logs }} l
     where l.client_id in (select client_id from touched)
+      and l.request_timestamp >= {{ first_new_request }}
 
 ),
 
