@@ -2,7 +2,6 @@ import { type Context, Hono } from 'hono';
 import { v7 as uuidv7 } from 'uuid';
 import {
   buildErrorRecord,
-  buildStreamRecord,
   cleanHeaders,
   type ErrorRecord,
   type HitParams,
@@ -15,6 +14,7 @@ import {
   parseHitQuery,
   type RequestInfo,
   type StreamRecord,
+  streamRecordBuilder,
 } from '../contract/index.ts';
 import { type StreamSink, StreamUnavailableError } from '../stream/types.ts';
 import type { CollectorMetrics } from './metrics.ts';
@@ -154,13 +154,14 @@ export function createCollectorApp(deps: CollectorDeps): Hono {
     route: string,
   ) {
     const response = { timestamp: now(), statusCode: 200, headers: PIXEL_HEADERS };
+    const buildRecord = streamRecordBuilder(info, response, options);
     const records: StreamRecord[] = [];
     hits.forEach(({ params, line }, index) => {
-      const hitInfo = index === 0 ? info : { ...info, id: newId() };
-      const record = buildStreamRecord(params, hitInfo, response, options);
+      const id = index === 0 ? info.id : newId();
+      const record = buildRecord(params, id);
       if (options.divertBots && isBotUserAgent(record.context.user_agent)) {
         // the record's body, not the raw hit: it is already anonymized when configured
-        refused.push(errorRecord(BOT, hitInfo, JSON.stringify(record.request.body), line));
+        refused.push(errorRecord(BOT, { ...info, id }, JSON.stringify(record.request.body), line));
       } else {
         records.push(record);
       }

@@ -31,15 +31,17 @@ const MALFORMED_PERCENT = /%(?![0-9a-fA-F]{2})/;
 function decodeComponent(raw: string): string | { problem: string } {
   const text = raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
   if (!text.includes('%')) return text;
-  const bad = MALFORMED_PERCENT.exec(text);
-  if (bad) {
-    return {
-      problem: `has malformed percent-encoding (${quote(text.slice(bad.index, bad.index + 3))}); encode '%' as %25`,
-    };
-  }
   try {
+    // it throws on a '%' without two hex digits as well as on bytes that are not UTF-8: the reason is looked
+    // for only then, off the path of every valid hit
     return decodeURIComponent(text);
   } catch {
+    const bad = MALFORMED_PERCENT.exec(text);
+    if (bad) {
+      return {
+        problem: `has malformed percent-encoding (${quote(text.slice(bad.index, bad.index + 3))}); encode '%' as %25`,
+      };
+    }
     return { problem: 'has percent-encoded bytes that are not valid UTF-8; encode text as UTF-8' };
   }
 }

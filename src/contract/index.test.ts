@@ -23,6 +23,7 @@ describe('index', () => {
         'parseContentType',
         'parseHitBody',
         'parseHitQuery',
+        'streamRecordBuilder',
         'uuidV5',
         'validateHit',
       ].sort(),

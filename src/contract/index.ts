@@ -12,7 +12,7 @@ export {
   MAX_URL_QUERY_BYTES,
 } from './limits.ts';
 export { parseHitBody, parseHitQuery } from './parse-hit.ts';
-export { buildStreamRecord, SERVICE_ID } from './stream-record.ts';
+export { buildStreamRecord, SERVICE_ID, streamRecordBuilder } from './stream-record.ts';
 export type {
   BatchLine,
   ErrorRecord,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildStreamRecord, SERVICE_ID } from './stream-record.ts';
+import { buildStreamRecord, SERVICE_ID, streamRecordBuilder } from './stream-record.ts';
 import type { HitParams, RequestInfo, ResponseInfo } from './types.ts';
 
 const REQUEST: RequestInfo = {
@@ -225,5 +225,29 @@ describe('buildStreamRecord', () => {
       for (const full of ['203.0.113.55', '198.51.100.77', '192.0.2.99', 'cc:dd', 'ee:ff'])
         expect(json).not.toContain(full);
     });
+  });
+});
+
+describe('streamRecordBuilder', () => {
+  it("makes each hit of a request the record buildStreamRecord makes of it, with the hit's own id", () => {
+    const hits: HitParams[] = [
+      HIT,
+      { ...HIT, uip: '203.0.113.9', ua: 'Hit UA', z: '43' },
+      { v: '1', t: 'event', uid: 'u-2', uip: 'not an address' },
+    ];
+    const ids = ['0190b3a4-0000-7000-8000-000000000001', '0190b3a4-0000-7000-8000-000000000002'];
+    for (const options of [PLAIN, ANON]) {
+      const headers = { ...REQUEST.headers, Cookie: 'a=b', forwarded: 'for=198.51.100.7' };
+      const build = streamRecordBuilder(request({ headers }), RESPONSE, options);
+      hits.forEach((hit, index) => {
+        const id = ids[index % ids.length] as string;
+        const record = build(hit, id);
+        expect(record).toEqual(buildStreamRecord(hit, request({ id, headers }), RESPONSE, options));
+        expect(JSON.stringify(record)).toBe(
+          JSON.stringify(buildStreamRecord(hit, request({ id, headers }), RESPONSE, options)),
+        );
+        expect([record.request.id, record.response.id]).toEqual([id, id]);
+      });
+    }
   });
 });

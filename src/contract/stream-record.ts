@@ -23,39 +23,54 @@ export function buildStreamRecord(
   response: ResponseInfo,
   options: RecordOptions,
 ): StreamRecord {
+  return streamRecordBuilder(request, response, options)(hit, request.id);
+}
+
+/**
+ * `buildStreamRecord` for the hits of one request (a `/batch` has up to 20), each with an id of its own: what
+ * comes from the request (its headers cleaned and anonymized, their addresses) is worked out once. The
+ * records share those parts: they are written as they are, never changed.
+ */
+export function streamRecordBuilder(
+  request: RequestInfo,
+  response: ResponseInfo,
+  options: RecordOptions,
+): (hit: HitParams, id: string) => StreamRecord {
   const headers = cleanHeaders(request.headers);
-  const ip =
-    text(hit.uip) ?? firstForwardedFor(headers['x-forwarded-for']) ?? text(request.sourceIp ?? undefined);
-  const body: HitParams = { ...hit };
-  let userIp = ip;
-  if (options.anonymizeIp) {
-    userIp = ip === null ? null : anonymizeIp(ip);
-    if (Object.hasOwn(body, 'uip')) {
-      const uip = anonymizeIp(String(body.uip));
-      if (uip === null) delete body.uip;
-      else body.uip = uip;
+  const requestIp = firstForwardedFor(headers['x-forwarded-for']) ?? text(request.sourceIp ?? undefined);
+  const headerUserAgent = text(headers['user-agent']);
+  const stored = storedRequest(request, headers, options);
+  const responseHeaders = { ...response.headers };
+  return (hit, id) => {
+    const ip = text(hit.uip) ?? requestIp;
+    const body: HitParams = { ...hit };
+    let userIp = ip;
+    if (options.anonymizeIp) {
+      userIp = ip === null ? null : anonymizeIp(ip);
+      if (Object.hasOwn(body, 'uip')) {
+        const uip = anonymizeIp(String(body.uip));
+        if (uip === null) delete body.uip;
+        else body.uip = uip;
+      }
     }
-  }
-  return {
-    service: { id: SERVICE_ID },
-    context: {
-      user_ip: userIp,
-      user_agent: text(hit.ua) ?? text(headers['user-agent']),
-      document_location: text(hit.dl),
-      document_referrer: text(hit.dr),
-      client_id: text(hit.cid),
-      user_id: text(hit.uid),
-    },
-    request: {
-      ...storedRequest(request, headers, options),
-      body,
-    },
-    response: {
-      id: request.id,
-      timestamp: response.timestamp,
-      statusCode: response.statusCode,
-      headers: { ...response.headers },
-    },
+    return {
+      service: { id: SERVICE_ID },
+      context: {
+        user_ip: userIp,
+        user_agent: text(hit.ua) ?? headerUserAgent,
+        document_location: text(hit.dl),
+        document_referrer: text(hit.dr),
+        client_id: text(hit.cid),
+        user_id: text(hit.uid),
+      },
+      request: { ...stored, id, body },
+      response: {
+        id,
+        timestamp: response.timestamp,
+        statusCode: response.statusCode,
+        headers: responseHeaders,
+      },
+    };
   };
 }
 
