@@ -144,14 +144,21 @@ describe('Warehouse.buildOnCopy', () => {
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
     })();
+    // run twice: on the copy alone, beside the writes, then in place for what they added (nothing, here)
+    const preparedIn: string[] = [];
     await w.buildOnCopy(buildInAnotherInstance, {
       keep: () => true,
       catchUp,
-      beforeReads: (c) => c.run('create table PREPARED as select 1 as n'),
+      beforeReads: async (c) => {
+        preparedIn.push(String((await c.runAndReadAll('select current_database()')).getRows()[0]?.[0]));
+        await c.run('create table if not exists PREPARED as select 1 as n');
+      },
     });
     await reading;
     expect(seen).toContain(2);
     expect(seen).not.toContain(1);
+    // both times in the copy's own catalog, the one its views name
+    expect(preparedIn).toEqual(['warehouse', 'warehouse']);
     await expect(
       w.buildOnCopy(buildInAnotherInstance, {
         keep: () => true,

@@ -35,7 +35,11 @@ export interface CopyBuildOptions<T> {
    * the writes held, for what they added meanwhile. It must bring only what the copy lacks.
    */
   catchUp(connection: DuckDBConnection, copy: string): Promise<void>;
-  /** Run on the copy once it has the original's place, before any read sees it (with the writes still held). */
+  /**
+   * Prepares the copy for reads: run on it opened alone once it is caught up (beside the writes), then again
+   * once it has the original's place, before any read sees it (with the writes held), for what they added
+   * meanwhile. It must do only what the copy lacks.
+   */
   beforeReads?(connection: DuckDBConnection): Promise<unknown>;
   /** Told how long each step took, in seconds (copy, build, catch_up, swap: the loads wait in copy and swap). */
   onStep?(step: 'copy' | 'build' | 'catch_up' | 'swap', seconds: number): void;
@@ -153,21 +157,32 @@ export class Warehouse {
   ): Promise<void> {
     const instance = this.instance;
     if (!instance) throw new WarehouseError('the warehouse is closed');
+    const attachCopy = `attach '${copyPath.replaceAll("'", "''")}' as ${COPY}`;
     const side = await instance.connect();
     try {
-      // attached to the instance: the owner's connection sees it too
-      await side.run(`attach '${copyPath.replaceAll("'", "''")}' as ${COPY}`);
+      await side.run(attachCopy);
       await catchUp(side, COPY);
       await checkpoint(side, COPY);
       await checkpoint(side);
-    } catch (error) {
-      await side.run(`detach database if exists ${COPY}`).catch(() => {});
-      throw error;
     } finally {
+      await side.run(`detach database if exists ${COPY}`).catch(() => {});
       side.closeSync();
+    }
+    if (beforeReads) {
+      // most of it beside the loads too, on the copy opened alone (its views name its own catalog, which an
+      // attached copy does not answer to); what the loads add meanwhile is prepared again after the swap.
+      // A failure here is met again there, and reported then.
+      const alone = await connect(copyPath, this.options);
+      try {
+        await beforeReads(alone.connection).catch(() => {});
+      } finally {
+        alone.connection.closeSync();
+        alone.instance.closeSync();
+      }
     }
     step('catch_up');
     const replaced = await this.serialized(async (c) => {
+      await c.run(attachCopy);
       try {
         await catchUp(c, COPY);
         await checkpoint(c, COPY);
