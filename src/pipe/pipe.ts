@@ -78,7 +78,7 @@ export async function loadNewObjects(
       }
     } catch (error) {
       summary.stagedError =
-        `the live views' staged hits (EVENTS_LIVE.NEW_HITS, LOGS_STAGED) could not be brought up to date: ${(error as Error).message}. ` +
+        `the live views' staged hits (EVENTS_LIVE.NEW_HITS, KEPT_LOGS, LOGS_STAGED) could not be brought up to date: ${(error as Error).message}. ` +
         'The next load that finds new objects, or `./pdi transform`, brings them.';
     }
   }

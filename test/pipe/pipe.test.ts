@@ -206,13 +206,14 @@ describe('./pdi load', () => {
     // staged-hits tables whose views are gone (a damaged build): the objects load, and the command says why not them
     const w = await Warehouse.open(path.join(home, 'warehouse.duckdb'), { create: true });
     await w.run(`create schema EVENTS_LIVE;
-      create table EVENTS_LIVE.NEW_HITS (n integer);
-      create table EVENTS_LIVE.LOGS_STAGED (n integer)`);
+      create table EVENTS_LIVE.NEW_HITS (client_id varchar, log_timestamp timestamp);
+      create table EVENTS_LIVE.KEPT_LOGS (client_id varchar);
+      create table EVENTS_LIVE.LOGS_STAGED (client_id varchar)`);
     await w.close();
     const failed = await runPdi(['load', '--home', home]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/^loaded 1 objects, 3 rows/);
-    expect(failed.stderr).toMatch(/NEW_HITS, LOGS_STAGED\) could not be brought up to date: .*UNSTAGED_HITS/);
+    expect(failed.stderr).toMatch(/NEW_HITS, KEPT_LOGS, LOGS_STAGED\) could not be brought up to date: .*UNSTAGED_HITS/);
     expect(await sql(home, 'select count(*)::int as n from RAW.LOGS')).toEqual([{ n: 3 }]);
     // loaded once: nothing is left to load, nor to stage
     const again = await runPdi(['load', '--home', home]);

@@ -1,19 +1,20 @@
 {#
   The hits of `new_hits` (a CTE of new_hits' rows, all of them or some clients') and their clients' hits of the
-  last run, sessionized like EVENTS.LOGS, as EVENTS.LOGS's columns: the CTEs after `new_hits` and the final
-  select of logs_staging (every staged client) and logs_restaging (the clients with hits not yet staged).
+  last run (their rows of `kept_logs`: EVENTS.LOGS, or the copy of its rows that kept_logs holds), sessionized
+  like EVENTS.LOGS, as EVENTS.LOGS's columns: the CTEs after `new_hits` and the final select of logs_staging
+  (every staged client) and logs_restaging (the clients with hits not yet staged).
 
   Only the new hits are staged from RAW.LOGS; the clients' earlier hits are EVENTS.LOGS's rows. Sessionizing
   keeps the first received of repeated hits (a retry, a repeated purchase), so a client's kept hits and its new
   ones make the sessions that all of its hits would; and staging every raw hit again to find the clients'
   earlier ones would cost in proportion to the whole history, not to what is new.
 #}
-{% macro stage_logs(new_hits) -%}
+{% macro stage_logs(new_hits, kept_logs) -%}
 kept_hits as (
 
     -- the new hits' clients' hits of the last run, as they were staged
     select *, {{ json_text('req_body', 'z') }} as cache_buster
-    from {{ ref('logs') }}
+    from {{ kept_logs }}
     where client_id in (select client_id from {{ new_hits }})
 
 ),

@@ -1,7 +1,8 @@
 {#
   logs_staging's rows for the clients with hits in new_hits newer than any in logs_staged (DuckDB): after a
   load, the pipe replaces those clients' rows of the logs_staged table with these (src/warehouse/staged-hits.ts),
-  so that a load costs what it brings, not a sessionizing of every hit since the last run.
+  so that a load costs what it brings, not a sessionizing of every hit since the last run. Their hits of the last
+  run are kept_logs' copy of them, not a read of EVENTS.LOGS.
 #}
 {{ config(alias='LOGS_RESTAGING', enabled=(target.type == 'duckdb')) }}
 
@@ -28,4 +29,4 @@ new_hits as (
 
 ),
 
-{{ stage_logs('new_hits') }}
+{{ stage_logs('new_hits', ref('kept_logs')) }}

@@ -11,4 +11,4 @@ new_hits as (
 
 ),
 
-{{ stage_logs('new_hits') }}
+{{ stage_logs('new_hits', ref('logs')) }}
