@@ -213,7 +213,9 @@ describe('./pdi load', () => {
     const failed = await runPdi(['load', '--home', home]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/^loaded 1 objects, 3 rows/);
-    expect(failed.stderr).toMatch(/NEW_HITS, KEPT_LOGS, LOGS_STAGED\) could not be brought up to date: .*UNSTAGED_HITS/);
+    expect(failed.stderr).toMatch(
+      /NEW_HITS, KEPT_LOGS, LOGS_STAGED\) could not be brought up to date: .*UNSTAGED_HITS/,
+    );
     expect(await sql(home, 'select count(*)::int as n from RAW.LOGS')).toEqual([{ n: 3 }]);
     // loaded once: nothing is left to load, nor to stage
     const again = await runPdi(['load', '--home', home]);
