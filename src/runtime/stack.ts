@@ -37,7 +37,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   // objects loaded since the last build started: dbt builds only when there is something new
   let loadedSinceBuild = 0;
-  let nextTransform = 0;
   const pipeline: PipelineStatus = {
     objectsInHistory: Number(
       (await warehouse.query('select count(*)::double as n from RAW.LOAD_HISTORY'))[0]?.n ?? 0,
@@ -105,7 +104,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       });
     pipeline.lastTransformAtMs = Date.now();
     pipeline.lastTransformSeconds = (pipeline.lastTransformAtMs - started) / 1000;
-    nextTransform = nextBuildAtMs(started, pipeline.lastTransformAtMs, options.transformEverySeconds);
     pipeline.lastTransformOk = result.code === 0;
     // the figures the page shows, read again now that the models are new
     dashboard.refreshFigures(10 * 60_000).catch(() => {});
@@ -116,6 +114,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   // build at a time (`build` marks itself as transforming before its first await)
   let building: Promise<void> = Promise.resolve();
   let stopping = false;
+  let nextTransform = 0;
   const loop = (async () => {
     while (!stopping) {
       woken = false;
@@ -153,14 +152,4 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       await warehouse.close();
     },
   };
-}
-
-/**
- * When the next dbt build may start: `everySeconds` after the last one started, and no sooner than the last
- * one took after it ended, so that dbt takes at most half of the time. Where a build takes longer than the
- * interval (a slow or busy machine, a large warehouse), builds back to back would leave the loads and reads
- * competing with dbt for the CPU all the time.
- */
-export function nextBuildAtMs(startedAtMs: number, endedAtMs: number, everySeconds: number): number {
-  return Math.max(startedAtMs + everySeconds * 1000, endedAtMs + (endedAtMs - startedAtMs));
 }
