@@ -20,9 +20,6 @@ export async function stageNewHits(c: DuckDBConnection): Promise<boolean> {
   if (!(await built(c, ['NEW_HITS', 'KEPT_LOGS', 'LOGS_STAGED']))) return false;
   await c.run('begin transaction');
   try {
-    await c.run(
-      `create or replace temp table staged_until as select max(log_timestamp) as at from ${LIVE}.NEW_HITS`,
-    );
     await c.run(`insert into ${LIVE}.NEW_HITS select * from ${LIVE}.UNSTAGED_HITS`);
     await keepLogsOfArrivingClients(c);
     await c.run(`create or replace temp table restaged as select * from ${LIVE}.LOGS_RESTAGING`);
@@ -33,16 +30,15 @@ export async function stageNewHits(c: DuckDBConnection): Promise<boolean> {
     await c.run('rollback').catch(() => {});
     throw error;
   } finally {
-    await c
-      .run('drop table if exists restaged; drop table if exists staged_until; drop table if exists arriving')
-      .catch(() => {});
+    await c.run('drop table if exists restaged; drop table if exists arriving').catch(() => {});
   }
   return true;
 }
 
 /**
  * Copies to `KEPT_LOGS` the EVENTS.LOGS rows of the clients that the hits just added to `NEW_HITS` bring for the
- * first time since the last run. DuckDB scans every column of every row to join EVENTS.LOGS on a few clients, so
+ * first time since the last run: those not yet in `LOGS_STAGED` (which holds every client staged before, whose
+ * rows were kept then) nor in `KEPT_LOGS` (never copied twice). DuckDB scans every column of every row to join EVENTS.LOGS on a few clients, so
  * their rows are found by the client column alone, then read by position, only the ranges that hold them: the
  * rows of clients seen lately lie in the newest part of EVENTS.LOGS (appended run after run); a client back
  * after weeks widens the ranges, up to a full scan at worst.
@@ -50,12 +46,8 @@ export async function stageNewHits(c: DuckDBConnection): Promise<boolean> {
 async function keepLogsOfArrivingClients(c: DuckDBConnection): Promise<void> {
   await c.run(`create or replace temp table arriving as
     select distinct added.client_id
-    from ${LIVE}.NEW_HITS added, staged_until
-    where (staged_until.at is null or added.log_timestamp > staged_until.at)
-      and not exists (
-        select 1 from ${LIVE}.NEW_HITS earlier
-        where earlier.client_id = added.client_id and earlier.log_timestamp <= staged_until.at
-      )
+    from ${LIVE}.NEW_HITS added
+    where not exists (select 1 from ${LIVE}.LOGS_STAGED staged where staged.client_id = added.client_id)
       and not exists (select 1 from ${LIVE}.KEPT_LOGS kept where kept.client_id = added.client_id)`);
   const found = await c.runAndReadAll(
     `select rowid as row from ${LOGS} where client_id in (select client_id from arriving) order by rowid`,
