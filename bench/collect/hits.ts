@@ -204,3 +204,16 @@ export function makeBatches(hits: readonly Hit[], size = BATCH_MAX_HITS): string
   }
   return batches;
 }
+
+/** The bodies the load generators send in turn: one hit each, or batches of `hitsPerRequest`. */
+export function requestBodies(hitsPerRequest: number): string[][] {
+  const hits = makeHits(4000);
+  return hitsPerRequest === 1 ? hits.map((hit) => [hit.params]) : makeBatches(hits, hitsPerRequest);
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Load is only sent to this machine. */
+export function checkLoopback(url: string): void {
+  if (!LOOPBACK.has(new URL(url).hostname)) throw new Error(`load is only sent to this machine, not ${url}`);
+}

@@ -10,10 +10,13 @@
  */
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { makeBatches, makeHits, withZ } from './hits.ts';
+import { checkLoopback, requestBodies, withZ } from './hits.ts';
 import { cpuSeconds, machineBusySeconds } from './proc.ts';
 
 export interface LoadResult {
+  generator: 'autocannon' | 'wrk';
+  /** The load generator's threads: its CPU time is bound at this many cores. */
+  generatorThreads: number;
   url: string;
   connections: number;
   durationSeconds: number;
@@ -42,8 +45,17 @@ export interface LoadResult {
   /** Connection errors, timeouts included. */
   errors: number;
   timeouts: number;
-  /** The hits' `z`: every id in [first, next) was sent; `unacked` lists those not answered 2xx. */
-  hitIds: { first: number; next: number; unacked: number[]; unackedTruncated: boolean };
+  /**
+   * The hits' `z`: every id in [first, next) was sent, or with `ranges`, every id in each [start, end) of
+   * them; `unacked` lists those not answered 2xx (null: the load generator cannot tell which).
+   */
+  hitIds: {
+    first: number;
+    next: number;
+    ranges?: [number, number][];
+    unacked: number[] | null;
+    unackedTruncated: boolean;
+  };
 }
 
 interface Latency {
@@ -56,21 +68,22 @@ interface Latency {
 
 /** The most hit ids listed as not acknowledged (in-flight when the run stops, errors, non-2xx). */
 const MAX_UNACKED_LISTED = 200_000;
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-async function runLoad(options: {
+/** One run of a load generator: where, how hard, how long, and the first hit id to give. */
+export interface LoadOptions {
   url: string;
   connections: number;
   durationSeconds: number;
   hitsPerRequest: number;
   firstId: number;
   serverPid: number | null;
-}): Promise<LoadResult> {
-  const { url, connections, durationSeconds, hitsPerRequest, firstId, serverPid } = options;
-  if (!LOOPBACK.has(new URL(url).hostname)) throw new Error(`load is only sent to this machine, not ${url}`);
+}
 
-  const hits = makeHits(4000);
-  const bodies = hitsPerRequest === 1 ? hits.map((hit) => [hit.params]) : makeBatches(hits, hitsPerRequest);
+async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const { url, connections, durationSeconds, hitsPerRequest, firstId, serverPid } = options;
+  checkLoopback(url);
+
+  const bodies = requestBodies(hitsPerRequest);
 
   // Which request each connection is waiting for: autocannon hands `setupRequest` and `onResponse` the
   // connection's context, and with pipelining 1 a response answers the last request set up on it.
@@ -129,6 +142,8 @@ async function runLoad(options: {
 
   const requestsPerSec = result.requests.mean;
   return {
+    generator: 'autocannon',
+    generatorThreads: 1,
     url,
     connections,
     durationSeconds: result.duration,

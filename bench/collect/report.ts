@@ -106,6 +106,11 @@ export function evaluateTargets(
   return targets;
 }
 
+/** The server's CPU time per request answered, in microseconds: what a request costs, whatever the speed. */
+export function serverCpuPerRequest(load: LoadResult): number {
+  return ((load.serverCpuPercent ?? Number.NaN) / 100 / load.requestsPerSec) * 1e6;
+}
+
 export function integrityOk(result: ScenarioResult): boolean {
   return result.stop.code === 0 && (result.lake?.ok ?? true);
 }
@@ -122,7 +127,9 @@ export function formatTable(results: readonly ScenarioResult[]): string {
     'non-2xx',
     'errors',
     'server CPU',
+    'server CPU us/req',
     'load CPU',
+    'other CPU',
     'peak RSS MB',
     'x baseline',
     'lake check',
@@ -137,6 +144,7 @@ export function formatTable(results: readonly ScenarioResult[]): string {
     String(r.load.non2xx),
     String(r.load.errors),
     `${Math.round(r.load.serverCpuPercent ?? Number.NaN)}%`,
+    serverCpuPerRequest(r.load).toFixed(0),
     `${Math.round(r.load.cpuPercent)}%`,
     `${Math.round(r.load.otherCpuPercent ?? Number.NaN)}%`,
     r.rss.peakMb.toFixed(1),
@@ -158,9 +166,9 @@ export function notes(results: readonly ScenarioResult[], failures: readonly Sce
     const { load, rss, lake } = r;
     if (load.non2xx > 0)
       out.push(`${name}: ${load.non2xx} non-2xx responses ${JSON.stringify(load.statusCodes)}`);
-    if (load.cpuPercent >= 90) {
+    if (load.cpuPercent >= 90 * load.generatorThreads) {
       out.push(
-        `${name}: the load generator used ${load.cpuPercent}% of a core: this figure is bounded by it, not only by the server`,
+        `${name}: the load generator (${load.generator}, ${load.generatorThreads} thread(s)) used ${load.cpuPercent}% of a core: this figure is bounded by it, not only by the server`,
       );
     }
     if ((load.otherCpuPercent ?? 0) >= 15) {
@@ -183,7 +191,7 @@ export function notes(results: readonly ScenarioResult[], failures: readonly Sce
     }
     if (lake && lake.storedUnacked > 0) {
       out.push(
-        `${name}: ${lake.storedUnacked} hits were stored but their answer never reached autocannon ` +
+        `${name}: ${lake.storedUnacked} hits were stored but their answer never reached ${load.generator} ` +
           '(requests in flight when it closed its connections at the end of the run)',
       );
     }
@@ -205,8 +213,9 @@ function lakeSummary(r: ScenarioResult): string {
   if (!lake.ok || exit) {
     return `FAIL ${lake.lines} lines vs ${lake.ackedHits} 2xx hits: lost ${lake.lost}, duplicated ${lake.duplicated}, unknown ${lake.unknown}${exit}`;
   }
-  if (lake.equal) return `ok ${lake.lines} = 2xx hits`;
-  return `ok ${lake.lines} = ${lake.ackedHits} 2xx hits + ${lake.storedUnacked} in flight at stop`;
+  const how = lake.hitByHit ? '' : ' (by count)';
+  if (lake.equal) return `ok ${lake.lines} = 2xx hits${how}`;
+  return `ok ${lake.lines} = ${lake.ackedHits} 2xx hits + ${lake.storedUnacked} in flight at stop${how}`;
 }
 
 /** The first line of an error and the first line of its output that names an error: not the stack trace. */

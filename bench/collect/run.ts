@@ -10,7 +10,7 @@
  * Exits 1 when a collector loses, duplicates or invents hits or fails to stop cleanly; missed performance
  * targets are reported, not fatal.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,6 +36,7 @@ import {
   type ScenarioResult,
 } from './report.ts';
 import { type ServerProcess, startServer } from './server-process.ts';
+import { runWrk } from './wrk.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const HERE = import.meta.dirname;
@@ -49,10 +50,24 @@ const { values: flags } = parseArgs({
     'buffer-bytes': { type: 'string' },
     'buffer-seconds': { type: 'string' },
     'keep-homes': { type: 'boolean', default: false },
+    /** wrk (not the limit: a C program, two threads) or autocannon (checks the lake hit by hit). */
+    generator: { type: 'string', default: 'wrk' },
     /** The collector's command (default ./pdi): to compare against another build. */
     pdi: { type: 'string', default: path.join(ROOT, 'pdi') },
   },
 });
+if (flags.generator !== 'wrk' && flags.generator !== 'autocannon') {
+  throw new Error(`--generator is wrk or autocannon, not ${flags.generator}`);
+}
+if (flags.generator === 'wrk') {
+  // Debian's wrk, installed when missing as the test command installs Chromium
+  const ensured = spawnSync(
+    path.join(ROOT, 'scripts', 'ensure-debian-package'),
+    ['/usr/bin/wrk', 'wrk', "the collector benchmark's load generator", 'run with --generator autocannon'],
+    { stdio: 'inherit' },
+  );
+  if (ensured.status !== 0) process.exit(2);
+}
 const options = {
   durationSeconds: positive('duration'),
   connections: positive('connections'),
@@ -139,7 +154,7 @@ async function measure(scenario: Scenario, server: ServerProcess, isCollector: b
     load(target, server.pid, seconds, scenario.hitsPerRequest, firstId);
   const warmup = options.warmupSeconds > 0 ? await run(options.warmupSeconds, 0) : null;
   const main = await run(options.durationSeconds, warmup?.hitIds.next ?? 0);
-  await sleep(500); // requests still in flight on the server when autocannon hung up
+  await sleep(500); // requests still in flight on the server when the load generator hung up
   const acceptedByServer = isCollector
     ? await scrapeCounter(`${server.url}/metrics`, 'pdi_hits_accepted_total')
     : null;
@@ -156,6 +171,10 @@ function collectorArgs(home: string, durability: 'fsync' | 'write'): string[] {
 
 /** One run of the load generator, in a process of its own. */
 function load(url: string, serverPid: number, seconds: number, hitsPerRequest: number, firstId: number) {
+  if (flags.generator === 'wrk') {
+    const { connections } = options;
+    return runWrk({ url, connections, durationSeconds: seconds, hitsPerRequest, firstId, serverPid });
+  }
   const args = [
     '--import',
     'tsx',
@@ -186,7 +205,7 @@ function forFile(result: ScenarioResult) {
   const slim = (load: LoadResult | null) =>
     load && {
       ...load,
-      hitIds: { ...load.hitIds, unacked: undefined, unackedCount: load.hitIds.unacked.length },
+      hitIds: { ...load.hitIds, unacked: undefined, unackedCount: load.hitIds.unacked?.length ?? null },
     };
   return {
     ...result,

@@ -308,6 +308,21 @@ describe('parseHitBody: JSON', () => {
     expect(Object.getPrototypeOf(hit)).toBe(Object.prototype);
     expect(JSON.parse(JSON.stringify(hit))).toMatchObject({ constructor: 'c' });
   });
+
+  it('does the same in URL-encoded parameters, where a repeated one is still refused', () => {
+    const hit = okValue(parseHitBody(FORM, utf8('t=event&cid=1&__proto__=p&constructor=c&toString=s')));
+    expect(Object.keys(hit)).toEqual(['t', 'cid', '__proto__', 'constructor', 'toString']);
+    expect(Object.getPrototypeOf(hit)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(hit))).toEqual({
+      t: 'event',
+      cid: '1',
+      ['__proto__']: 'p',
+      constructor: 'c',
+      toString: 's',
+    });
+    rejection(parseHitBody(FORM, utf8('t=event&cid=1&__proto__=p&__proto__=q')), 400, 'invalid_hit');
+    rejection(parseHitBody(FORM, utf8('t=event&cid=1&constructor=a&constructor=b')), 400, 'invalid_hit');
+  });
 });
 
 describe('Unicode survives', () => {

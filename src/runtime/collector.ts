@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Hono } from 'hono';
 import { nodeRuntime, startNodeServer } from '../collector/adapters/node-server.ts';
 import { createCollectorApp } from '../collector/app.ts';
+import { createHitHandler, type HitDeps } from '../collector/hits.ts';
 import { CollectorMetrics } from '../collector/metrics.ts';
 import type { CollectorConfig } from '../config/collector-config.ts';
 import type { ErrorRecord, StreamRecord } from '../contract/index.ts';
@@ -54,20 +55,25 @@ export async function startCollector(
   });
   metrics.bufferedBytes = () => records.bufferedBytes() + errors.bufferedBytes();
 
-  const app = createCollectorApp({
+  const deps: HitDeps = {
     records,
     errors,
     metrics,
     options: { anonymizeIp: config.anonymizeIp, divertBots: config.divertBots },
-    runtime: nodeRuntime,
     onUnexpectedError: (error) => log.error({ err: error }, 'unexpected error in the collector'),
-  });
-
+  };
+  const app = createCollectorApp({ ...deps, runtime: nodeRuntime });
   if (extraRoutes) app.route('/', extraRoutes);
+  // the hit routes straight from Node's request: the same handler the app serves them with
+  const hits = {
+    handle: createHitHandler(deps),
+    countRequest: (route: string, status: number) => metrics.countRequest(route, status),
+    onUnexpectedError: deps.onUnexpectedError,
+  };
 
   let server: Awaited<ReturnType<typeof startNodeServer>>;
   try {
-    server = await startNodeServer(app, { host: config.host, port: config.port });
+    server = await startNodeServer(app, { host: config.host, port: config.port }, hits);
   } catch (error) {
     await Promise.all([records.close(), errors.close()]);
     throw error;

@@ -5,6 +5,7 @@ import { type ErrorRecord, MAX_HIT_BYTES, type StreamRecord } from '../../contra
 import type { FirehoseBatchClient } from '../../stream/firehose/firehose-stream.ts';
 import { MemoryStream } from '../../stream/memory-stream.ts';
 import { createCollectorApp, type RuntimeAccess } from '../app.ts';
+import { createHitHandler } from '../hits.ts';
 import { CollectorMetrics } from '../metrics.ts';
 import { createCollectorFunction, createLambdaHandler, lambdaRuntime } from './aws-lambda.ts';
 import { nodeRuntime, type RunningServer, startNodeServer } from './node-server.ts';
@@ -12,14 +13,14 @@ import { nodeRuntime, type RunningServer, startNodeServer } from './node-server.
 function collectorWith(runtime: RuntimeAccess) {
   const records = new MemoryStream<StreamRecord>();
   const errors = new MemoryStream<ErrorRecord>();
-  const app = createCollectorApp({
+  const deps = {
     records,
     errors,
     metrics: new CollectorMetrics({ processMetrics: false }),
     options: { anonymizeIp: false, divertBots: false },
-    runtime,
-  });
-  return { app, records, errors };
+  };
+  const app = createCollectorApp({ ...deps, runtime });
+  return { app, records, errors, deps };
 }
 
 /** An API Gateway HTTP API (payload format 2.0) event, as the gateway sends it. */
@@ -254,49 +255,70 @@ function comparableError(record: ErrorRecord) {
   return { ...record, request };
 }
 
-describe('the Lambda handler and the Node server answer the same', () => {
-  const node = collectorWith(nodeRuntime);
-  let server: RunningServer;
+/** The Node server through the app, and with the hit routes served straight from Node's request. */
+const NODE_SERVERS = [
+  { name: 'the Node server', direct: false },
+  { name: 'the Node server serving hits directly', direct: true },
+] as const;
 
-  beforeAll(async () => {
-    server = await startNodeServer(node.app, { host: '127.0.0.1', port: 0 });
-  });
-  afterAll(() => server.close());
+for (const variant of NODE_SERVERS) {
+  describe(`the Lambda handler and ${variant.name} answer the same`, () => {
+    const node = collectorWith(nodeRuntime);
+    let server: RunningServer;
+    let servedDirectly = 0;
 
-  for (const c of ANSWERS) {
-    it(`to ${c.name}: status, headers, body and records`, async () => {
-      const lambda = collectorWith(lambdaRuntime);
-      const headers: Record<string, string> = {
-        ...HEADERS,
-        ...('type' in c ? { 'content-type': c.type } : {}),
-      };
-      const body = 'body' in c ? c.body : undefined;
-      const query = 'query' in c ? c.query : undefined;
-      const result = await createLambdaHandler(lambda.app)(
-        apiGatewayV2Event({ method: c.method, path: c.path, query, headers, body, base64: true }),
-      );
-
-      node.records.records.length = 0;
-      node.errors.records.length = 0;
-      const res = await fetch(`${server.url}${c.path}${query ? `?${query}` : ''}`, {
-        method: c.method,
-        headers,
-        body,
-      });
-
-      expect(result.statusCode).toBe(res.status);
-      expect(answerHeaders(result.headers ?? {}, result.statusCode)).toEqual(
-        answerHeaders(Object.fromEntries(res.headers), res.status),
-      );
-      const lambdaBody = result.isBase64Encoded
-        ? Buffer.from(result.body, 'base64')
-        : Buffer.from(result.body);
-      expect(lambdaBody.toString('latin1')).toBe(Buffer.from(await res.arrayBuffer()).toString('latin1'));
-      expect(lambda.records.records.map(comparable)).toEqual(node.records.records.map(comparable));
-      expect(lambda.errors.records.map(comparableError)).toEqual(node.errors.records.map(comparableError));
+    beforeAll(async () => {
+      const hits = variant.direct
+        ? {
+            handle: createHitHandler(node.deps),
+            countRequest: () => {
+              servedDirectly++;
+            },
+          }
+        : undefined;
+      server = await startNodeServer(node.app, { host: '127.0.0.1', port: 0 }, hits);
     });
-  }
-});
+    afterAll(() => server.close());
+
+    for (const c of ANSWERS) {
+      it(`to ${c.name}: status, headers, body and records`, async () => {
+        const lambda = collectorWith(lambdaRuntime);
+        const headers: Record<string, string> = {
+          ...HEADERS,
+          ...('type' in c ? { 'content-type': c.type } : {}),
+        };
+        const body = 'body' in c ? c.body : undefined;
+        const query = 'query' in c ? c.query : undefined;
+        const result = await createLambdaHandler(lambda.app)(
+          apiGatewayV2Event({ method: c.method, path: c.path, query, headers, body, base64: true }),
+        );
+
+        node.records.records.length = 0;
+        node.errors.records.length = 0;
+        const directBefore = servedDirectly;
+        const res = await fetch(`${server.url}${c.path}${query ? `?${query}` : ''}`, {
+          method: c.method,
+          headers,
+          body,
+        });
+
+        expect(result.statusCode).toBe(res.status);
+        expect(answerHeaders(result.headers ?? {}, result.statusCode)).toEqual(
+          answerHeaders(Object.fromEntries(res.headers), res.status),
+        );
+        const lambdaBody = result.isBase64Encoded
+          ? Buffer.from(result.body, 'base64')
+          : Buffer.from(result.body);
+        expect(lambdaBody.toString('latin1')).toBe(Buffer.from(await res.arrayBuffer()).toString('latin1'));
+        expect(lambda.records.records.map(comparable)).toEqual(node.records.records.map(comparable));
+        expect(lambda.errors.records.map(comparableError)).toEqual(node.errors.records.map(comparableError));
+        const hitRoute = c.path === '/collect' ? ['GET', 'POST'] : c.path === '/batch' ? ['POST'] : [];
+        const direct = variant.direct && hitRoute.includes(c.method);
+        expect(servedDirectly - directBefore).toBe(direct ? 1 : 0);
+      });
+    }
+  });
+}
 
 describe('the collector function (settings from the environment, Firehose behind)', () => {
   const ENV = {
