@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { createGzip, gzip } from 'node:zlib';
 
 const gzipAsync = promisify(gzip);
 
@@ -19,12 +21,13 @@ export function hourFolder(prefix: string, timeMs: number): string {
 
 /**
  * Publishes one gzip NDJSON object at `key` (relative to the lake root) so that a reader never sees
- * half of it: written aside in `<lake>/.tmp/`, fsynced, renamed into place, its folder fsynced.
+ * half of it: written aside in `<lake>/.tmp/`, fsynced, renamed into place, its folder fsynced. The text may
+ * come as chunks, compressed as they come, so that a large object is never held whole. Returns its size.
  */
 export async function publishLakeObject(
   lakeDir: string,
   key: string,
-  ndjson: string | Uint8Array,
+  ndjson: string | Uint8Array | AsyncIterable<Uint8Array>,
   options: {
     /** zlib's 1 (fastest) … 9 (smallest). */
     level?: number;
@@ -32,14 +35,30 @@ export async function publishLakeObject(
     tmpName?: string;
   } = {},
 ): Promise<number> {
-  const compressed = await gzipAsync(ndjson, { level: options.level ?? 6 });
+  const level = options.level ?? 6;
   const tmpDir = lakeTmpDir(lakeDir, options.tmpName ?? 'objects');
   const target = path.join(lakeDir, key);
   await Promise.all([mkdir(tmpDir, { recursive: true }), mkdir(path.dirname(target), { recursive: true })]);
   const tmp = path.join(tmpDir, `${randomUUID()}.gz`);
   const file = await open(tmp, 'w');
+  let compressedBytes = 0;
   try {
-    await file.writeFile(compressed);
+    if (typeof ndjson === 'string' || ndjson instanceof Uint8Array) {
+      const compressed = await gzipAsync(ndjson, { level });
+      await file.writeFile(compressed);
+      compressedBytes = compressed.byteLength;
+    } else {
+      await pipeline(
+        Readable.from(ndjson),
+        createGzip({ level }),
+        async (compressed: AsyncIterable<Buffer>) => {
+          for await (const chunk of compressed) {
+            await file.write(chunk);
+            compressedBytes += chunk.byteLength;
+          }
+        },
+      );
+    }
     await file.sync();
   } finally {
     await file.close();
@@ -51,5 +70,5 @@ export async function publishLakeObject(
   } finally {
     await dir.close();
   }
-  return compressed.byteLength;
+  return compressedBytes;
 }

@@ -56,6 +56,33 @@ describe('LocalStream', () => {
     expect((await readdir(options.walDir)).filter((f) => f.endsWith('.ndjson'))).toEqual([]);
   });
 
+  it('publishes a segment larger than a read chunk whole, and tells its records and sizes', async () => {
+    const published: { key: string; records: number; bytes: number; compressedBytes: number }[] = [];
+    const { options, stream } = await setup({
+      observer: {
+        onObject: ({ key, records, bytes, compressedBytes }) =>
+          published.push({ key, records, bytes, compressedBytes }),
+      },
+    });
+    // about 200 KB: the segment is read back in several chunks to be compressed
+    const many = Array.from(
+      { length: 2000 },
+      (_, n) => ({ n, pad: 'x'.repeat(90) }) as unknown as { n: number },
+    );
+    for (let i = 0; i < many.length; i += 100) await stream.put(many.slice(i, i + 100));
+    await stream.close();
+    const text = many.map((r) => `${JSON.stringify(r)}\n`).join('');
+    expect(published).toHaveLength(1);
+    const [object] = published;
+    const file = await readFile(path.join(options.lakeDir, object?.key as string));
+    expect(gunzipSync(file).toString('utf8')).toBe(text);
+    expect(object).toMatchObject({
+      records: 2000,
+      bytes: Buffer.byteLength(text),
+      compressedBytes: file.length,
+    });
+  });
+
   it('names objects as Firehose does, under the UTC hour of their first record', async () => {
     const { options, stream } = await setup({ now: () => Date.UTC(2026, 10, 24, 23, 59, 58) });
     await stream.put([{ n: 1 }]);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { SETTINGS } from '../../config/settings.ts';
@@ -263,14 +264,18 @@ export class LocalStream<T = unknown> implements StreamSink<T> {
       () => false,
     );
     if (!exists) {
-      const data = knownData ?? (await readFile(file));
-      const compressedBytes = await publishLakeObject(this.options.lakeDir, key, data, {
-        tmpName: this.tmpName(),
-      });
+      // read in chunks, not whole: a segment is up to --buffer-bytes, and the collector's memory is bounded
+      const counted = { records: 0, bytes: 0 };
+      const compressedBytes = await publishLakeObject(
+        this.options.lakeDir,
+        key,
+        countingLines(knownData ? [knownData] : createReadStream(file), counted),
+        { tmpName: this.tmpName() },
+      );
       this.options.observer?.onObject?.({
         key,
-        records: countLines(data),
-        bytes: data.length,
+        records: counted.records,
+        bytes: counted.bytes,
         compressedBytes,
         latencyMs: performance.now() - started,
       });
@@ -312,10 +317,16 @@ export function intactPrefix(data: Buffer): Buffer {
   return data.subarray(0, 0);
 }
 
-function countLines(data: Buffer): number {
-  let lines = 0;
-  for (let i = data.indexOf(10); i >= 0; i = data.indexOf(10, i + 1)) lines++;
-  return lines;
+/** The chunks as they are, counting their lines (newlines) and bytes into `counted` as they pass. */
+async function* countingLines(
+  chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
+  counted: { records: number; bytes: number },
+): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) counted.records++;
+    counted.bytes += chunk.length;
+    yield chunk;
+  }
 }
 
 function unavailable(error: unknown): StreamUnavailableError {
