@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { checkLoopback, requestBodies, withZ } from './hits.ts';
-import { cpuSeconds, machineBusySeconds } from './proc.ts';
+import { measureLoadCpu } from './proc.ts';
 
 export interface LoadResult {
   generator: 'autocannon' | 'wrk';
@@ -95,9 +95,7 @@ async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const refused: number[] = []; // first hit id of each request answered non-2xx
 
   const cpuBefore = process.cpuUsage();
-  const serverCpuBefore = serverPid === null ? 0 : cpuSeconds(serverPid);
-  const machineBefore = machineBusySeconds();
-  const started = performance.now();
+  const loadCpu = measureLoadCpu(serverPid);
   const result = await autocannon({
     url,
     connections,
@@ -127,13 +125,8 @@ async function runLoad(options: LoadOptions): Promise<LoadResult> {
     ],
   });
 
-  const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  const cpuPercent = (cpu.user + cpu.system) / 1e4 / seconds;
-  const serverCpuPercent =
-    serverPid === null ? null : (100 * (cpuSeconds(serverPid) - serverCpuBefore)) / seconds;
-  const machinePercent = (100 * (machineBusySeconds() - machineBefore)) / seconds;
-  const otherCpuPercent = serverCpuPercent === null ? null : machinePercent - cpuPercent - serverCpuPercent;
+  const { cpuPercent, serverCpuPercent, otherCpuPercent } = loadCpu.stop((cpu.user + cpu.system) / 1e6);
   if (acked !== result['2xx']) throw new Error(`counted ${acked} 2xx responses, autocannon ${result['2xx']}`);
   const unackedRequests = [...waiting, ...refused].sort((a, b) => a - b);
   const unacked = unackedRequests.flatMap((first) =>
@@ -165,9 +158,9 @@ async function runLoad(options: LoadOptions): Promise<LoadResult> {
     statusCodes: Object.fromEntries(
       Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count ?? 0]),
     ),
-    cpuPercent: Math.round(cpuPercent),
-    serverCpuPercent: serverCpuPercent === null ? null : Math.round(serverCpuPercent),
-    otherCpuPercent: otherCpuPercent === null ? null : Math.max(0, Math.round(otherCpuPercent)),
+    cpuPercent,
+    serverCpuPercent,
+    otherCpuPercent,
     errors: result.errors,
     timeouts: result.timeouts,
     hitIds: {

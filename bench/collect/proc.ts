@@ -34,6 +34,40 @@ export function machineBusySeconds(): number {
   return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / USER_HZ;
 }
 
+/** The CPU used during a load, in % of one core: the load generator's, the server's, the rest of the machine's. */
+export interface LoadCpu {
+  cpuPercent: number;
+  serverCpuPercent: number | null;
+  otherCpuPercent: number | null;
+}
+
+/**
+ * Starts measuring the CPU of a load; `stop` takes the load generator's own CPU seconds over the load (it
+ * measures them its own way) and gives each share over the time since, rounded.
+ */
+export function measureLoadCpu(serverPid: number | null): { stop(generatorCpuSeconds: number): LoadCpu } {
+  const serverBefore = serverPid === null ? 0 : cpuSeconds(serverPid);
+  const machineBefore = machineBusySeconds();
+  const started = performance.now();
+  return {
+    stop(generatorCpuSeconds) {
+      const seconds = (performance.now() - started) / 1000;
+      const cpuPercent = (100 * generatorCpuSeconds) / seconds;
+      const serverCpuPercent =
+        serverPid === null ? null : (100 * (cpuSeconds(serverPid) - serverBefore)) / seconds;
+      const machinePercent = (100 * (machineBusySeconds() - machineBefore)) / seconds;
+      return {
+        cpuPercent: Math.round(cpuPercent),
+        serverCpuPercent: serverCpuPercent === null ? null : Math.round(serverCpuPercent),
+        otherCpuPercent:
+          serverCpuPercent === null
+            ? null
+            : Math.max(0, Math.round(machinePercent - cpuPercent - serverCpuPercent)),
+      };
+    },
+  };
+}
+
 export interface RssSummary {
   /** RSS when the sampling started (the server ready, before any load). */
   startMb: number;

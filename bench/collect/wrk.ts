@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { checkLoopback, requestBodies } from './hits.ts';
 import type { LoadOptions, LoadResult } from './load.ts';
-import { cpuSeconds, machineBusySeconds } from './proc.ts';
+import { cpuSeconds, measureLoadCpu } from './proc.ts';
 
 /** wrk's threads: two, so that it is never bound by one core, with a range of hit ids each. */
 const THREADS = 2;
@@ -33,9 +33,7 @@ export async function runWrk(options: LoadOptions): Promise<LoadResult> {
     const script = path.join(dir, 'hits.lua');
     await writeFile(script, luaScript(bodiesFile, firstId));
 
-    const serverCpuBefore = serverPid === null ? 0 : cpuSeconds(serverPid);
-    const machineBefore = machineBusySeconds();
-    const started = performance.now();
+    const loadCpu = measureLoadCpu(serverPid);
     const { stdout, cpuSeconds: generatorCpu } = await runProcess('/usr/bin/wrk', [
       `-t${THREADS}`,
       `-c${connections}`,
@@ -46,12 +44,7 @@ export async function runWrk(options: LoadOptions): Promise<LoadResult> {
       script,
       url,
     ]);
-    const seconds = (performance.now() - started) / 1000;
-    const serverCpuPercent =
-      serverPid === null ? null : (100 * (cpuSeconds(serverPid) - serverCpuBefore)) / seconds;
-    const machinePercent = (100 * (machineBusySeconds() - machineBefore)) / seconds;
-    const cpuPercent = (100 * generatorCpu) / seconds;
-    const otherCpuPercent = serverCpuPercent === null ? null : machinePercent - cpuPercent - serverCpuPercent;
+    const { cpuPercent, serverCpuPercent, otherCpuPercent } = loadCpu.stop(generatorCpu);
 
     const summary = parseSummary(stdout);
     const ok2xx = summary.responses - summary.non2xx;
@@ -73,9 +66,9 @@ export async function runWrk(options: LoadOptions): Promise<LoadResult> {
       ok2xx,
       non2xx: summary.non2xx,
       statusCodes: summary.non2xx > 0 ? { 'non-2xx': summary.non2xx } : {},
-      cpuPercent: Math.round(cpuPercent),
-      serverCpuPercent: serverCpuPercent === null ? null : Math.round(serverCpuPercent),
-      otherCpuPercent: otherCpuPercent === null ? null : Math.max(0, Math.round(otherCpuPercent)),
+      cpuPercent,
+      serverCpuPercent,
+      otherCpuPercent,
       errors: summary.connectionErrors,
       timeouts: summary.timeouts,
       hitIds: {
