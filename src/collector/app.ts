@@ -87,6 +87,6 @@ function hostnameOf(url: string): string {
 const KNOWN_ROUTES = new Set(['/collect', '/batch', '/healthz', '/metrics']);
 
 /** The route label of the request metrics: unknown paths are counted together. */
-export function routeLabel(path: string): string {
+function routeLabel(path: string): string {
   return KNOWN_ROUTES.has(path) ? path : 'other';
 }

@@ -38,10 +38,10 @@ export async function stageNewHits(c: DuckDBConnection): Promise<boolean> {
 /**
  * Copies to `KEPT_LOGS` the EVENTS.LOGS rows of the clients that the hits just added to `NEW_HITS` bring for the
  * first time since the last run: those not yet in `LOGS_STAGED` (which holds every client staged before, whose
- * rows were kept then) nor in `KEPT_LOGS` (never copied twice). DuckDB scans every column of every row to join EVENTS.LOGS on a few clients, so
- * their rows are found by the client column alone, then read by position, only the ranges that hold them: the
- * rows of clients seen lately lie in the newest part of EVENTS.LOGS (appended run after run); a client back
- * after weeks widens the ranges, up to a full scan at worst.
+ * rows were kept then) nor in `KEPT_LOGS` (never copied twice). DuckDB scans every column of every row to join
+ * EVENTS.LOGS on a few clients, so their rows are found by the client column alone, then read by position, only
+ * the ranges that hold them: the rows of clients seen lately lie in the newest part of EVENTS.LOGS (appended
+ * run after run); a client back after weeks widens the ranges, up to a full scan at worst.
  */
 async function keepLogsOfArrivingClients(c: DuckDBConnection): Promise<void> {
   await c.run(`create or replace temp table arriving as

@@ -46,9 +46,9 @@ export function startNodeServer(
 ): Promise<RunningServer> {
   const viaApp = getRequestListener(app.fetch);
   const server = createServer((req, res) => {
-    const route = hits ? directRoute(req) : null;
-    if (route && hits) {
-      serveHit(hits, route, req, res).catch((error: unknown) => {
+    const direct = hits ? directRequest(req) : null;
+    if (direct && hits) {
+      serveHit(hits, direct, req, res).catch((error: unknown) => {
         // the handler answers every failure of its own: this is the answer's writing failing
         hits.onUnexpectedError?.(error);
         res.destroy();
@@ -79,31 +79,42 @@ export function startNodeServer(
 /** A Host header the app would take as it is (anything else goes through the app, which judges it). */
 const PLAIN_HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
-function directRoute(req: IncomingMessage): HitRoute | null {
-  const url = req.url ?? '';
-  const query = url.indexOf('?');
-  const path = query < 0 ? url : url.slice(0, query);
+/** A request to a hit route, its URL split once: what the direct path serves (null: the app's). */
+interface DirectRequest {
+  route: HitRoute;
+  path: string;
+  query: string;
+}
+
+function directRequest(req: IncomingMessage): DirectRequest | null {
   const host = req.headers.host;
   if (host === undefined || !PLAIN_HOST.test(host)) return null;
+  const url = req.url ?? '';
+  const at = url.indexOf('?');
+  const path = at < 0 ? url : url.slice(0, at);
+  const query = at < 0 ? '' : url.slice(at + 1);
   if (path === '/collect') {
-    if (req.method === 'POST') return 'POST /collect';
-    if (req.method === 'GET') return 'GET /collect';
+    if (req.method === 'POST') return { route: 'POST /collect', path, query };
+    if (req.method === 'GET') return { route: 'GET /collect', path, query };
   } else if (path === '/batch' && req.method === 'POST') {
-    return 'POST /batch';
+    return { route: 'POST /batch', path, query };
   }
   return null;
 }
 
-async function serveHit(hits: DirectHits, route: HitRoute, req: IncomingMessage, res: ServerResponse) {
-  const url = req.url ?? '';
-  const query = url.indexOf('?');
+async function serveHit(
+  hits: DirectHits,
+  { route, path, query }: DirectRequest,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
   const reply = await hits.handle(route, {
     headers: req.headers,
     urlHostname: () => '',
-    path: query < 0 ? url : url.slice(0, query),
+    path,
     method: route === 'GET /collect' ? 'GET' : 'POST',
     sourceIp: req.socket.remoteAddress ?? null,
-    query: query < 0 ? '' : url.slice(query + 1),
+    query,
     body: { chunks: route === 'GET /collect' ? null : req, declaredBytes: declaredBytes(req) },
   });
   const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
