@@ -12,6 +12,8 @@ import type { Logger } from './log.ts';
 export interface RunningCollector {
   url: string;
   metrics: CollectorMetrics;
+  /** Publishes the hits written so far as a lake object now (see `LocalStream.publishNow`). */
+  publishHits(): Promise<void>;
   /** Stops taking requests, waits for those in flight, and flushes the streams into lake objects. */
   stop(): Promise<void>;
 }
@@ -22,8 +24,8 @@ export async function startCollector(
   log: Logger,
   /** More routes on the same server and port (the dashboard, in `up`). */
   extraRoutes?: Hono,
-  /** Told of each lake object published (the pipe, in `up`, loads it at once). */
-  onObjectPublished?: (prefix: 'stream_data' | 'stream_errors') => void,
+  /** Told of each write of hits to the log (the pipe, in `up`, asks for them when it is ready). */
+  onHitsWritten?: () => void,
 ): Promise<RunningCollector> {
   const metrics = new CollectorMetrics();
   const openStream = <T>(prefix: 'stream_data' | 'stream_errors') =>
@@ -36,12 +38,14 @@ export async function startCollector(
       durability: config.durability,
       maxPendingBytes: config.maxPendingBytes,
       observer: {
-        onCommit: ({ latencyMs }) => metrics.commitLatency.observe(latencyMs / 1000),
+        onCommit: ({ latencyMs }) => {
+          metrics.commitLatency.observe(latencyMs / 1000);
+          if (prefix === 'stream_data') onHitsWritten?.();
+        },
         onObject: ({ key, records, latencyMs }) => {
           metrics.objectLatency.observe(latencyMs / 1000);
           metrics.objectsPublished.inc({ prefix });
           log.debug({ key, records }, 'lake object published');
-          onObjectPublished?.(prefix);
         },
         onError: (error) =>
           log.error({ err: error, prefix }, 'publishing a lake object failed; kept in the log, will retry'),
@@ -82,6 +86,7 @@ export async function startCollector(
   return {
     url: server.url,
     metrics,
+    publishHits: () => records.publishNow(),
     async stop() {
       await server.close();
       await Promise.all([records.close(), errors.close()]);

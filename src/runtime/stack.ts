@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CollectorConfig } from '../config/collector-config.ts';
 import { controlSocketPath } from '../config/runtime-paths.ts';
 import { createDashboardApp } from '../dashboard/app.ts';
@@ -7,6 +8,9 @@ import { serveWarehouseControl, stageNewHits, Warehouse } from '../warehouse/ind
 import { type RunningCollector, startCollector } from './collector.ts';
 import { type PipelineStatus, pipelineHealth, RateMeter } from './health.ts';
 import type { Logger } from './log.ts';
+
+/** The shortest time between the starts of two loads: each has a fixed cost, whatever it brings. */
+const PIPE_CYCLE_MS = 500;
 
 export interface StackOptions {
   config: CollectorConfig;
@@ -59,15 +63,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         ? pipelineHealth(collector.metrics, pipeline, config.lakeDir, meter, Date.now())
         : { starting: true },
   });
-  // a new lake object wakes the pipe at once (`loadEverySeconds` is the longest it sleeps); a wake that comes
-  // while the loop is busy is kept for when it is done
+  // a write of hits wakes an idle pipe (`loadEverySeconds` is the longest it sleeps); a wake that comes while
+  // the loop is busy is kept for when it is done
   let woken = false;
   let wake = () => {
     woken = true;
   };
-  collector = await startCollector(config, log, dashboard, (prefix) => {
-    if (prefix === 'stream_data') wake();
-  });
+  collector = await startCollector(config, log, dashboard, () => wake());
   const running = collector;
 
   const load = async () => {
@@ -110,29 +112,39 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     if (result.code === 0) log.info(steps, 'dbt build done');
     else log.error({ ...steps, output: result.output.slice(-4000) }, 'dbt build failed');
   };
-  // the pipe loads on every wake (a new lake object) or every `loadEverySeconds`, dbt builds beside it, one
-  // build at a time (`build` marks itself as transforming before its first await)
+  // the pipe takes the hits written so far as soon as it is ready for them (`publishHits`), rather than when
+  // their lake object is old enough to roll: a hit waits for the load under way, not for a timer. It cycles at
+  // most every PIPE_CYCLE_MS (a load has a fixed cost), on every wake, or every `loadEverySeconds` (objects of
+  // other writers); dbt builds beside it, one build at a time (`build` marks itself as transforming before its
+  // first await)
   let building: Promise<void> = Promise.resolve();
   let stopping = false;
   let nextTransform = 0;
   const loop = (async () => {
     while (!stopping) {
       woken = false;
-      await load().catch((error: unknown) => log.error({ err: error }, 'pipe: load failed'));
+      const cycleStarted = Date.now();
+      await running
+        .publishHits()
+        .then(load)
+        .catch((error: unknown) => log.error({ err: error }, 'pipe: load failed'));
       if (Date.now() >= nextTransform && loadedSinceBuild > 0 && !pipeline.transforming) {
         nextTransform = Date.now() + options.transformEverySeconds * 1000;
         loadedSinceBuild = 0;
         // a failure is logged and the build tried again next time
         building = build().catch((error: unknown) => log.error({ err: error }, 'dbt build failed'));
       }
-      if (woken || stopping) continue;
-      await new Promise<void>((resolve) => {
-        wake = () => {
-          woken = true;
-          resolve();
-        };
-        setTimeout(resolve, options.loadEverySeconds * 1000).unref();
-      });
+      if (stopping) break;
+      if (!woken) {
+        await new Promise<void>((resolve) => {
+          wake = () => {
+            woken = true;
+            resolve();
+          };
+          setTimeout(resolve, options.loadEverySeconds * 1000).unref();
+        });
+      }
+      await sleep(cycleStarted + PIPE_CYCLE_MS - Date.now());
     }
   })();
 

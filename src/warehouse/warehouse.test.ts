@@ -174,6 +174,28 @@ describe('Warehouse.buildOnCopy', () => {
     await reopened.close();
   });
 
+  it('catches up beside the loads again while a round is long, so that the swap has little left to bring', async () => {
+    const w = await warehouse();
+    // the first round is slow, and a row is written meanwhile: a second round beside the loads brings it
+    const rounds: number[] = [];
+    await w.buildOnCopy(buildInAnotherInstance, {
+      keep: () => true,
+      catchUp: async (c, copy) => {
+        await catchUp(c, copy);
+        const [row] = (await c.runAndReadAll(`select count(*)::int as n from ${copy}.T`)).getRowObjects();
+        rounds.push(Number(row?.n));
+        if (rounds.length === 1) {
+          await w.run('insert into T values (5)');
+          await new Promise((resolve) => setTimeout(resolve, 1100));
+        }
+      },
+    });
+    // round 1 (slow): the original's one row; round 2: the row written during round 1; then the swap
+    expect(rounds).toEqual([1, 2, 2]);
+    expect(await w.read('select n from T order by n')).toEqual([{ n: 1 }, { n: 5 }]);
+    await w.close();
+  });
+
   it('keeps the original when catching up fails', async () => {
     const w = await warehouse();
     await expect(

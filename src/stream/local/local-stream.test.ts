@@ -128,6 +128,35 @@ describe('LocalStream', () => {
     expect(all.map((r) => r.n).sort((a, b) => a - b)).toEqual(Array.from({ length: 61 }, (_, n) => n));
   });
 
+  it('publishes what is written when asked, long before the age roll, while puts keep coming', async () => {
+    const { options, stream } = await setup({ maxObjectAgeMs: 60_000 });
+    // the numbers in the lake, sorted (objects of the same second are listed in no particular order)
+    const published = async () => (await records(options.lakeDir)).map((r) => r.n).sort((a, b) => a - b);
+    const upTo = (count: number) => Array.from({ length: count }, (_, i) => i);
+    await stream.put([{ n: 0 }, { n: 1 }]);
+    await stream.publishNow();
+    expect(await published()).toEqual([0, 1]);
+    // asked in the middle of a stream of puts: what was acknowledged before it is published when it resolves
+    let acknowledged = 1;
+    const putting = (async () => {
+      for (let n = 2; n < 200; n++) {
+        await stream.put([{ n }]);
+        acknowledged = n;
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 5));
+    const askedAfter = acknowledged;
+    await stream.publishNow();
+    const first = await published();
+    expect(first.length).toBeGreaterThan(askedAfter);
+    expect(first).toEqual(upTo(first.length));
+    await putting;
+    // nothing written stays out of the lake, nothing is published twice
+    await stream.publishNow();
+    expect(await published()).toEqual(upTo(200));
+    await stream.close();
+  });
+
   it('never shows a half-written object under the prefix', async () => {
     const { options, stream } = await setup({ maxObjectBytes: 4096 });
     let done = false;

@@ -84,6 +84,8 @@ export class LocalStream<T = unknown> implements StreamSink<T> {
   private segment: OpenSegment | null = null;
   private writing: Promise<void> | null = null;
   private rollRequested = false;
+  /** Callers of `publishNow` waiting for the next roll. */
+  private rollWaiters: (() => void)[] = [];
   private publishing: Promise<void> = Promise.resolve();
   /** Segments whose publication failed (a full disk): they stay in the log and are retried. */
   private unpublished: SegmentName[] = [];
@@ -153,6 +155,21 @@ export class LocalStream<T = unknown> implements StreamSink<T> {
     await this.publishing;
   }
 
+  /**
+   * Publishes what the log holds now, without waiting for the object's age or size: the open segment is rolled
+   * after the write under way, and this resolves once its object is in the lake (records still waiting to be
+   * written go to the next object). A reader ready for more records (the pipe, in `up`) asks for them.
+   */
+  async publishNow(): Promise<void> {
+    if (this.closed) return;
+    await new Promise<void>((resolve) => {
+      this.rollWaiters.push(resolve);
+      this.rollRequested = true;
+      this.kick();
+    });
+    await this.publishing;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -207,7 +224,10 @@ export class LocalStream<T = unknown> implements StreamSink<T> {
       } finally {
         for (const p of batch) this.queuedBytes -= p.data.length;
       }
-      if (this.segment && this.segment.bytes >= this.maxObjectBytes) await this.roll();
+      // a reader waiting in publishNow takes what is written now, not once the puts stop coming
+      if (this.rollWaiters.length > 0 || (this.segment && this.segment.bytes >= this.maxObjectBytes)) {
+        await this.roll();
+      }
     }
   }
 
@@ -222,15 +242,20 @@ export class LocalStream<T = unknown> implements StreamSink<T> {
   /** Closes the open segment and queues its publication; the next put opens a new one. */
   private async roll(): Promise<void> {
     this.rollRequested = false;
-    const segment = this.segment;
-    if (!segment) return;
-    this.segment = null;
-    await segment.file.close();
-    if (segment.bytes === 0) {
-      await unlink(path.join(this.options.walDir, segment.name.file));
-      return;
+    const waiters = this.rollWaiters.splice(0);
+    try {
+      const segment = this.segment;
+      if (!segment) return;
+      this.segment = null;
+      await segment.file.close();
+      if (segment.bytes === 0) {
+        await unlink(path.join(this.options.walDir, segment.name.file));
+        return;
+      }
+      this.queuePublication(segment.name);
+    } finally {
+      for (const resolve of waiters) resolve();
     }
-    this.queuePublication(segment.name);
   }
 
   private queuePublication(name: SegmentName): void {

@@ -6,7 +6,7 @@
 #}
 with
 
-staged as (
+staged as {{ not_materialized() }} (
 
     select * from {{ ref('logs_staged') }}
 

@@ -3,7 +3,7 @@
    hits of the others (which replace theirs), so that nothing is counted twice. #}
 with
 
-staged as (
+staged as {{ not_materialized() }} (
 
     select * from {{ ref('logs_staged') }}
 
