@@ -77,11 +77,16 @@ describe('./pdi up', () => {
     expect(await exited).toBe(0);
   }, 120_000);
 
-  it('loads a lake object as soon as the collector publishes it, without waiting for the next scan', async () => {
+  it('loads a hit as soon as it is written, without waiting for its lake object to age or for the next scan', async () => {
     const home = await tempHome('pdi-up-wake-');
     const child = spawn(
       PDI,
-      ['up', ...['--home', home, '--port', '0', '--load-every', '600', '--transform-every', '600']],
+      [
+        'up',
+        ...['--home', home, '--port', '0', '--load-every', '600', '--transform-every', '600'],
+        // an object would roll a minute after its first hit: the pipe asks for the hits before that
+        ...['--buffer-seconds', '60'],
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

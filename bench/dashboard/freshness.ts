@@ -201,6 +201,15 @@ const result = {
     apiLive: summary(toLive),
   },
   probes: { sent: probes.length, visible: visible.length, inEventsLive: counted?.[0] },
+  // when the slowest ones were sent, to set beside the runtime's log (its loads, its builds' steps)
+  slowestProbes: [...visible]
+    .sort((a, b) => (b.visibleMs as number) - b.acceptedMs - ((a.visibleMs as number) - a.acceptedMs))
+    .slice(0, 6)
+    .map((p) => ({
+      acceptedAt: new Date(p.acceptedMs).toISOString(),
+      rawLogsMs: p.rawMs === undefined ? null : p.rawMs - p.acceptedMs,
+      eventsLiveMs: (p.visibleMs as number) - p.acceptedMs,
+    })),
 };
 console.log(JSON.stringify(result, null, 2));
 const round = (x: number) => (Number.isFinite(x) ? x.toFixed(x < 10 ? 1 : 0) : '—');

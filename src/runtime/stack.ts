@@ -91,7 +91,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const started = Date.now();
     const steps: Record<string, number> = {};
     const result = await warehouse
-      .buildOnCopy((copyPath) => runDbt(dbtBuildArgs(), { warehousePath: copyPath }), {
+      .buildOnCopy((copyPath) => runDbt(dbtBuildArgs(), { warehousePath: copyPath, background: true }), {
         // dbt's code 1: some models or tests failed, and the others were built, as a build in place leaves them
         keep: (run) => run.code === 0 || run.code === 1,
         catchUp: copyNewLoads,

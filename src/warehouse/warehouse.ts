@@ -22,6 +22,8 @@ export class WarehouseError extends Error {
 
 /** The catalog name of a build's copy while it is caught up. */
 const COPY = 'pdi_build_copy';
+export type CopyBuildStep = 'copy' | 'build' | 'catch_up' | 'swap_catch_up' | 'swap_reopen' | 'swap_prepare';
+
 /**
  * A build's copy is caught up beside the loads in rounds, until a round takes less than this or after the last
  * round: then the swap, which holds the loads, has what they added during that round left to bring.
@@ -37,18 +39,21 @@ export interface CopyBuildOptions<T> {
   keep(result: T): boolean;
   /**
    * Brings into the copy, attached as the catalog `copy`, what was written to the original while it was
-   * being built: called twice, first on a connection of its own beside the writes, then on the owner's with
-   * the writes held, for what they added meanwhile. It must bring only what the copy lacks.
+   * being built: called in rounds on a connection of its own beside the writes, then on the owner's with the
+   * writes held, for what they added meanwhile. It must bring only what the copy lacks.
    */
   catchUp(connection: DuckDBConnection, copy: string): Promise<void>;
   /**
-   * Prepares the copy for reads: run on it opened alone once it is caught up (beside the writes), then again
-   * once it has the original's place, before any read sees it (with the writes held), for what they added
-   * meanwhile. It must do only what the copy lacks.
+   * Prepares the copy for reads: run on it opened alone after each round of catching up (beside the writes),
+   * then again once it has the original's place, before any read sees it (with the writes held), for what they
+   * added meanwhile. It must do only what the copy lacks.
    */
   beforeReads?(connection: DuckDBConnection): Promise<unknown>;
-  /** Told how long each step took, in seconds (copy, build, catch_up, swap: the loads wait in copy and swap). */
-  onStep?(step: 'copy' | 'build' | 'catch_up' | 'swap', seconds: number): void;
+  /**
+   * Told how long each step took, in seconds. The writes wait during `copy` and the three steps of the swap:
+   * its catching up, putting the copy in the original's place, and `beforeReads` on it.
+   */
+  onStep?(step: CopyBuildStep, seconds: number): void;
 }
 
 /**
@@ -159,7 +164,7 @@ export class Warehouse {
   private async replaceWith(
     copyPath: string,
     options: CopyBuildOptions<never>,
-    step: (name: 'catch_up' | 'swap') => void,
+    step: (name: CopyBuildStep) => void,
   ): Promise<void> {
     const { catchUp, beforeReads } = options;
     for (let round = 1; round <= CATCH_UP_ROUNDS; round++) {
@@ -179,6 +184,7 @@ export class Warehouse {
       // the original's log of changes emptied, so that the copy opened under its name finds none; the
       // original, renamed over, stays open for the reads under way (DuckDB locks the file, not its name)
       await checkpoint(c);
+      step('swap_catch_up');
       await rename(copyPath, this.path);
       const original = { instance: this.instance, connection: this.connection, reads: [...this.reads] };
       const reopened = await connect(this.path, this.options).catch((error: unknown) => {
@@ -186,6 +192,7 @@ export class Warehouse {
         this.release();
         throw error;
       });
+      step('swap_reopen');
       // the file is the copy's now, whatever beforeReads does: its failure is reported once the swap is done
       const prepared = await beforeReads?.(reopened.connection).then(
         () => null,
@@ -195,7 +202,7 @@ export class Warehouse {
       this.connection = reopened.connection;
       return { ...original, prepared };
     });
-    step('swap');
+    step('swap_prepare');
     // the original is closed once the reads under way on it are done; nothing writes to it any more
     await Promise.allSettled(replaced.reads);
     replaced.connection?.closeSync();

@@ -6,8 +6,9 @@ import { positiveNumber } from '../parse.ts';
 import { untilSignal } from '../signals.ts';
 
 /**
- * Hits reach the warehouse within a second or two, instead of Firehose's 60 s: a lake object every second at
- * most (none when no hit came), loaded as soon as it is published.
+ * Hits reach the warehouse within a second or so, instead of Firehose's 60 s: the pipe asks for the hits written
+ * whenever it is ready for them, and an object rolls a second after its first hit at the latest (none when no
+ * hit came).
  */
 const UP_BUFFER_SECONDS = '1';
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { SETTINGS } from '../../config/settings.ts';
 import { maxTempSize, memoryLimit } from '../warehouse.ts';
@@ -38,6 +39,11 @@ export async function runDbt(
     onOutput?: (text: string) => void;
     /** Called with dbt's process id once it runs (to watch its memory, say). */
     onSpawn?: (pid: number) => void;
+    /**
+     * Run below the caller's CPU priority: a build in the background of a running stack, so that the collector
+     * and the pipe beside it take the CPU first and the build the rest.
+     */
+    background?: boolean;
     root?: string;
   },
 ): Promise<DbtRun> {
@@ -64,7 +70,11 @@ export async function runDbt(
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    if (child.pid !== undefined) {
+      // before dbt starts its threads, which take its priority
+      if (options.background) lowerPriority(child.pid);
+      options.onSpawn?.(child.pid);
+    }
     let output = '';
     const take = (chunk: Buffer) => {
       output += chunk;
@@ -75,4 +85,15 @@ export async function runDbt(
     child.once('error', reject);
     child.once('close', (code) => resolve({ code: code ?? 1, output }));
   });
+}
+
+/** How far below the caller a background build runs (nice: 0, the default, to 19, the lowest). */
+const BACKGROUND_NICENESS = 10;
+
+function lowerPriority(pid: number): void {
+  try {
+    os.setPriority(pid, Math.min(19, os.getPriority() + BACKGROUND_NICENESS));
+  } catch {
+    // the process has already ended, or the system refuses: it runs at the caller's priority
+  }
 }
