@@ -37,7 +37,6 @@ fields as (
         request_id,
         request_timestamp,
         log_timestamp,
-        data,
         req_body_json as req_body,
         lower(coalesce(
             nullif({{ record_field('body', 'dl') }}, ''),
