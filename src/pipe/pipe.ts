@@ -39,8 +39,9 @@ export async function loadNewObjects(
   const loaded = new Set(
     (await warehouse.query('select FILE_NAME from RAW.LOAD_HISTORY')).map((r) => String(r.FILE_NAME)),
   );
-  const listings = (await source.list('stream_data')).filter(
-    (o) => !loaded.has(o.key) && (options.filter?.(o.key) ?? true),
+  const listings = await source.list(
+    'stream_data',
+    (key) => loaded.has(key) || !(options.filter?.(key) ?? true),
   );
   const summary = emptyLoadSummary();
   const loadedAt = new Date();

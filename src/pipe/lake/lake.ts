@@ -20,8 +20,11 @@ export interface LakeObject extends LakeListing {
 export interface Lake {
   /** As the user gave it: a folder, or s3://bucket/prefix. */
   readonly location: string;
-  /** The objects under `prefix` (`stream_data`), in key order. */
-  list(prefix: string): Promise<LakeListing[]>;
+  /**
+   * The objects under `prefix` (`stream_data`), in key order, but those `skip` names (the ones already
+   * loaded: a local lake then reads the size of the new objects only).
+   */
+  list(prefix: string, skip?: (key: string) => boolean): Promise<LakeListing[]>;
   /** The objects as local gzip files; `release` removes whatever fetching them made. */
   fetch(objects: LakeListing[]): Promise<{ objects: LakeObject[]; release(): Promise<void> }>;
 }
@@ -30,8 +33,8 @@ export interface Lake {
 export function localLake(dir: string): Lake {
   return {
     location: dir,
-    async list(prefix) {
-      const keys = await listLakeObjects(dir, prefix);
+    async list(prefix, skip) {
+      const keys = (await listLakeObjects(dir, prefix)).filter((key) => !skip?.(key));
       return Promise.all(keys.map(async (key) => ({ key, bytes: (await stat(path.join(dir, key))).size })));
     },
     async fetch(objects) {

@@ -40,14 +40,14 @@ export function s3Lake(url: string, client?: S3Client): Lake {
 
   return {
     location: url,
-    async list(under) {
+    async list(under, skip) {
       const listings: LakeListing[] = [];
       const pages = paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: `${root}${under}/` });
       try {
         for await (const page of pages) {
           for (const object of page.Contents ?? []) {
             const key = (object.Key ?? '').slice(root.length);
-            if (key && !key.endsWith('/')) listings.push({ key, bytes: object.Size ?? 0 });
+            if (key && !key.endsWith('/') && !skip?.(key)) listings.push({ key, bytes: object.Size ?? 0 });
           }
         }
       } catch (error) {
