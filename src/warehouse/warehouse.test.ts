@@ -214,3 +214,26 @@ describe('Warehouse.buildOnCopy', () => {
     await w.close();
   });
 });
+
+describe('Warehouse.open mergeRowGroups', () => {
+  /** The row groups of T after ten small commits, each checkpointed, then a write elsewhere and a checkpoint. */
+  async function rowGroupsAfterSmallCommits(mergeRowGroups: boolean | undefined): Promise<number> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pdi-warehouse-'));
+    const w = await Warehouse.open(path.join(dir, 'warehouse.duckdb'), { create: true, mergeRowGroups });
+    await w.run('create table T (n integer)');
+    for (let i = 0; i < 10; i++) {
+      await w.run(`insert into T select ${i * 1000} + n from range(1000) r(n); checkpoint`);
+    }
+    await w.run('create table OTHER as select 1 as n; checkpoint');
+    const [row] = await w.query(
+      "select count(distinct row_group_id)::int as n from pragma_storage_info('T')",
+    );
+    await w.close();
+    return Number(row?.n);
+  }
+
+  it('leaves the small row groups of small commits unmerged when false (a build merges them later)', async () => {
+    expect(await rowGroupsAfterSmallCommits(false)).toBe(10);
+    expect(await rowGroupsAfterSmallCommits(undefined)).toBeLessThan(5);
+  });
+});

@@ -13,6 +13,13 @@ export interface OpenOptions {
   waitMs?: number;
   /** Create the file when missing (writers); readers refuse a missing warehouse. */
   create?: boolean;
+  /**
+   * false: checkpoints never merge the small row groups that frequent small commits leave (DuckDB's vacuum),
+   * for a writer whose commits must stay short: such a merge rewrites whole row groups of a table during the
+   * commit that reaches the checkpoint threshold. Another writer's checkpoint merges them (dbt's, on a build's
+   * copy). Default true.
+   */
+  mergeRowGroups?: boolean;
 }
 
 /** The warehouse file cannot be used: missing, damaged, or held by another process. */
@@ -307,6 +314,7 @@ async function connect(path: string, options: OpenOptions) {
         max_temp_directory_size: maxTemp,
         // a new file in the newest storage format: the older default cannot zstd-compress RAW.LOGS.DATA (7x smaller)
         storage_compatibility_version: 'latest',
+        ...(options.mergeRowGroups === false ? { max_vacuum_tasks: '0' } : {}),
         ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
       });
       return { instance, connection: await instance.connect() };
