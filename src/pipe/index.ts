@@ -12,6 +12,7 @@ export {
   ensureRawSchema,
   type LoadOptions,
   type LoadSummary,
+  lakeScanner,
   loadNewObjects,
   objectHourMs,
   replayLake,

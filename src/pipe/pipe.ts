@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { stageNewHits, unstageHits, type Warehouse } from '../warehouse/index.ts';
 import { type Lake, type LakeListing, localLake } from './lake/lake.ts';
+import { LakeScanner } from './lake/lake-scanner.ts';
 import { loadBatch, type ObjectLoad } from './load-batch.ts';
 import { RAW_SCHEMA_SQL } from './schema.ts';
 import { emptyLoadSummary, type LoadSummary } from './summary.ts';
@@ -13,6 +14,11 @@ export interface LoadOptions {
   filter?: (key: string) => boolean;
   /** Gzip bytes per batch (one read and one transaction); a larger batch loads faster and holds more memory. */
   batchBytes?: number;
+  /**
+   * Lists the new objects of a local lake in place of a listing of the whole lake checked against the whole
+   * load history (`lakeScanner`): for a pipe that loads again and again, the only one loading this warehouse.
+   */
+  scanner?: LakeScanner;
 }
 
 /** About 600 MB of text per batch (DuckDB spills what does not fit in memory). */
@@ -36,13 +42,10 @@ export async function loadNewObjects(
   const started = Date.now();
   const source = typeof lake === 'string' ? localLake(lake) : lake;
   await ensureRawSchema(warehouse);
-  const loaded = new Set(
-    (await warehouse.query('select FILE_NAME from RAW.LOAD_HISTORY')).map((r) => String(r.FILE_NAME)),
-  );
-  const listings = await source.list(
-    'stream_data',
-    (key) => loaded.has(key) || !(options.filter?.(key) ?? true),
-  );
+  const wanted = (key: string) => options.filter?.(key) ?? true;
+  const listings = options.scanner
+    ? (await options.scanner.listNew('stream_data')).filter((o) => wanted(o.key))
+    : await listNewObjects(warehouse, source, wanted);
   const summary = emptyLoadSummary();
   const loadedAt = new Date();
   let done = 0;
@@ -55,6 +58,7 @@ export async function loadNewObjects(
     next?.catch(() => {});
     try {
       const batch = await warehouse.withConnection((c) => loadBatch(c, fetched.objects, loadedAt));
+      options.scanner?.loaded(batch.objects.map((o) => o.key));
       summary.userAgents += batch.userAgents;
       for (const load of batch.objects) {
         if (!load.skipped) {
@@ -85,6 +89,32 @@ export async function loadNewObjects(
   }
   summary.seconds = (Date.now() - started) / 1000;
   return summary;
+}
+
+/** The objects of the lake that the load history does not hold and that `wanted` keeps, in key order. */
+async function listNewObjects(
+  warehouse: Warehouse,
+  lake: Lake,
+  wanted: (key: string) => boolean,
+): Promise<LakeListing[]> {
+  const loaded = new Set(
+    (await warehouse.query('select FILE_NAME from RAW.LOAD_HISTORY')).map((r) => String(r.FILE_NAME)),
+  );
+  return lake.list('stream_data', (key) => loaded.has(key) || !wanted(key));
+}
+
+/**
+ * A scanner of the local lake at `lakeDir` for the pipe that owns `warehouse` (`up`): each folder's loaded
+ * objects read from the load history once, by key prefix.
+ */
+export function lakeScanner(warehouse: Warehouse, lakeDir: string): LakeScanner {
+  return new LakeScanner(lakeDir, async (folder) =>
+    (
+      await warehouse.query('select FILE_NAME from RAW.LOAD_HISTORY where starts_with(FILE_NAME, $1)', [
+        `${folder}/`,
+      ])
+    ).map((r) => String(r.FILE_NAME)),
+  );
 }
 
 /** The objects, in order, grouped into batches of about `batchBytes` gzip bytes. */

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CollectorConfig } from '../config/collector-config.ts';
 import { controlSocketPath } from '../config/runtime-paths.ts';
 import { createDashboardApp } from '../dashboard/app.ts';
-import { copyNewLoads, ensureRawSchema, loadNewObjects } from '../pipe/index.ts';
+import { copyNewLoads, ensureRawSchema, lakeScanner, loadNewObjects } from '../pipe/index.ts';
 import { dbtBuildArgs, runDbt } from '../warehouse/dbt/index.ts';
 import { serveWarehouseControl, stageNewHits, Warehouse } from '../warehouse/index.ts';
 import { type RunningCollector, startCollector } from './collector.ts';
@@ -74,8 +74,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   collector = await startCollector(config, log, dashboard, () => wake());
   const running = collector;
 
+  // the lake's folders read again only once written to: a cycle costs the same after days of traffic
+  const scanner = lakeScanner(warehouse, config.lakeDir);
   const load = async () => {
-    const summary = await loadNewObjects(warehouse, config.lakeDir);
+    const summary = await loadNewObjects(warehouse, config.lakeDir, { scanner });
     loadedSinceBuild += summary.objects;
     pipeline.objectsInHistory += summary.objects;
     pipeline.lineErrors += summary.errors;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { uuidV5 } from '../../src/contract/uuid.ts';
-import { copyNewLoads, LOG_ID_NAMESPACE, loadNewObjects } from '../../src/pipe/index.ts';
+import { copyNewLoads, LOG_ID_NAMESPACE, lakeScanner, loadNewObjects } from '../../src/pipe/index.ts';
 import { publishLakeObject } from '../../src/stream/index.ts';
 import { Warehouse } from '../../src/warehouse/index.ts';
 import { PDI, runPdi, tempHome } from '../support/pdi.ts';
@@ -258,6 +258,31 @@ describe('a build on a copy of the warehouse (./pdi up)', () => {
     expect(counts).toEqual({ n: 52, ids: 52, objects: 3, errors: 1, user_agents: 3 });
     // nothing is loaded twice afterwards
     expect((await loadNewObjects(warehouse, lake)).objects).toBe(0);
+    await warehouse.close();
+  });
+});
+
+describe('the pipe of ./pdi up, with a lake scanner', () => {
+  it('lists only what the load history lacks, from a restart on, and loads each object once', async () => {
+    const home = await lakeWith({ [KEY_A]: lines(0, 3) });
+    const lake = path.join(home, 'lake');
+    const warehouse = await Warehouse.open(path.join(home, 'warehouse.duckdb'), { create: true });
+    expect((await loadNewObjects(warehouse, lake)).objects).toBe(1);
+    // a runtime started on a warehouse that holds KEY_A: its scanner reads that from the history
+    const scanner = lakeScanner(warehouse, lake);
+    expect(await scanner.listNew('stream_data')).toEqual([]);
+    await publishLakeObject(lake, KEY_B, lines(3, 2));
+    const KEY_A2 = KEY_A.replace('-a.gz', '-a2.gz');
+    await publishLakeObject(lake, KEY_A2, lines(5, 4));
+    expect((await scanner.listNew('stream_data')).map((o) => o.key)).toEqual([KEY_A2, KEY_B]);
+    const loaded = await loadNewObjects(warehouse, lake, { scanner });
+    expect({ objects: loaded.objects, rows: loaded.rows }).toEqual({ objects: 2, rows: 6 });
+    expect(await scanner.listNew('stream_data')).toEqual([]);
+    expect((await loadNewObjects(warehouse, lake, { scanner })).objects).toBe(0);
+    const [counts] = await warehouse.query(
+      'select count(*)::int as n, count(distinct LOG_ID)::int as ids, (select count(*)::int from RAW.LOAD_HISTORY) as objects from RAW.LOGS',
+    );
+    expect(counts).toEqual({ n: 9, ids: 9, objects: 3 });
     await warehouse.close();
   });
 });
