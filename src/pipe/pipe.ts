@@ -25,8 +25,17 @@ export interface LoadOptions {
 const DEFAULT_BATCH_BYTES = 64 * 2 ** 20;
 const MAX_BATCH_OBJECTS = 1000;
 
+/** The warehouses (open in this process) whose RAW schema is made: the pipe of `up` loads twice a second. */
+const rawSchemaMade = new WeakSet<Warehouse>();
+
+/**
+ * RAW's tables made when missing and its macros as this code defines them, once per open warehouse (a build's
+ * copy that takes the file's place is a copy of it, RAW included).
+ */
 export async function ensureRawSchema(warehouse: Warehouse): Promise<void> {
+  if (rawSchemaMade.has(warehouse)) return;
   await warehouse.run(RAW_SCHEMA_SQL);
+  rawSchemaMade.add(warehouse);
 }
 
 /**
