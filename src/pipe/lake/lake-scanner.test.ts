@@ -46,10 +46,12 @@ describe('LakeScanner', () => {
   it('lists the objects the load history does not hold, in key order, with their sizes, not the dot files', async () => {
     const dir = await lakeWith([`${HOUR_4}/b.gz`, `${HOUR_3}/a.gz`, `${HOUR_3}/c.gz`, `${HOUR_4}/a.gz`]);
     await writeFile(path.join(dir, HOUR_4, '.in-flight.gz'), 'x');
-    const { scanner } = scannerOf(dir, [`${HOUR_3}/c.gz`]);
+    const { scanner, asked } = scannerOf(dir, [`${HOUR_3}/c.gz`]);
     const listed = await scanner.listNew('stream_data');
     expect(listed.map((o) => o.key)).toEqual([`${HOUR_3}/a.gz`, `${HOUR_4}/a.gz`, `${HOUR_4}/b.gz`]);
     expect(listed[0]?.bytes).toBe(`content of ${HOUR_3}/a.gz`.length);
+    // the history is asked about the folders that hold objects only, not about stream_data or a day
+    expect(asked.sort()).toEqual([HOUR_3, HOUR_4]);
   });
 
   it('lists nothing for a lake not made yet', async () => {

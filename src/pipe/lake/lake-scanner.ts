@@ -12,7 +12,7 @@ interface Folder {
   subfolders: string[];
   /** Every object in it was loaded, as of `mtimeMs`: not read again until it changes. */
   settled: boolean;
-  /** Its objects known to be loaded (while not settled). */
+  /** Its objects known to be loaded, read from the history once it holds objects (null: not read, or settled). */
   loaded: Set<string> | null;
 }
 
@@ -65,14 +65,15 @@ export class LakeScanner {
       const subfolders = entries
         .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
         .map((e) => `${folder}/${e.name}`);
-      const loaded = known?.loaded ?? new Set(await this.loadedUnder(folder));
-      known = { mtimeMs: info.mtimeMs, subfolders, settled: false, loaded };
+      known = { mtimeMs: info.mtimeMs, subfolders, settled: false, loaded: known?.loaded ?? null };
       this.folders.set(folder, known);
     }
     if (entries) {
-      const waiting = entries.filter(
-        (e) => e.isFile() && !e.name.startsWith('.') && !known.loaded?.has(`${folder}/${e.name}`),
-      );
+      const objects = entries.filter((e) => e.isFile() && !e.name.startsWith('.'));
+      // the history under a folder of folders (stream_data, a day) would be theirs too: read only where objects lie
+      if (objects.length > 0 && !known.loaded) known.loaded = new Set(await this.loadedUnder(folder));
+      const loaded = known.loaded;
+      const waiting = objects.filter((e) => !loaded?.has(`${folder}/${e.name}`));
       for (const e of waiting) {
         const key = `${folder}/${e.name}`;
         const size = await stat(path.join(this.dir, key)).then(
