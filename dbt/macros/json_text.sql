@@ -12,18 +12,3 @@
 {% macro snowflake__json_text(column, path) -%}
   {{ column }}:{{ path }}::varchar
 {%- endmacro %}
-
-{# A JSON field as JSON: text on DuckDB, a VARIANT on Snowflake. #}
-{% macro json_at(column, path) -%}
-  {{ return(adapter.dispatch('json_at')(column, path)) }}
-{%- endmacro %}
-
-{% macro default__json_at(column, path) -%}{{ not_supported('json_at') }}{%- endmacro %}
-
-{% macro duckdb__json_at(column, path) -%}
-  json_extract({{ column }}, '$.{{ path }}')
-{%- endmacro %}
-
-{% macro snowflake__json_at(column, path) -%}
-  {{ column }}:{{ path }}
-{%- endmacro %}

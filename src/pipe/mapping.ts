@@ -1,4 +1,3 @@
-import { DATA_FIELDS_OF_PARSED, PARSED_FIELDS } from './data-fields.ts';
 import { LOG_ID_NAMESPACE } from './schema.ts';
 
 /**
@@ -6,6 +5,14 @@ import { LOG_ID_NAMESPACE } from './schema.ts';
  * the temp table `batch_lines (filename, line)`, each object's lines in order; `parsed` holds what each
  * line makes, pointing back to its text by `rid` (the line's rowid), so that the text is held once.
  */
+
+/** The fields the mapping needs, read in one parse of each line (types that do not fit become NULL). */
+const FIELDS = `{
+  "service": {"id": "VARCHAR"},
+  "context": {"client_id": "VARCHAR", "user_agent": "VARCHAR"},
+  "request": {"id": "VARCHAR", "timestamp": "DOUBLE"},
+  "response": {"id": "VARCHAR", "timestamp": "DOUBLE"}
+}`;
 
 /**
  * The temp table `parsed`: each line of `batch_lines` numbered from 1 in its object, with the object's key
@@ -17,8 +24,7 @@ export const PARSE_LINES = `
 create or replace temp table parsed as
 with firsts as (select filename, min(rowid) as first from batch_lines group by filename),
 fields as (
-  select o.key, l.rowid - f.first + 1 as n, l.rowid as rid, l.line,
-    try(from_json(l.line, '${JSON.stringify(PARSED_FIELDS)}')) as f
+  select o.key, l.rowid - f.first + 1 as n, l.rowid as rid, l.line, try(from_json(l.line, '${FIELDS}')) as f
   from batch_lines l join firsts f using (filename) join batch_objects o on o.file = l.filename
 )
 select
@@ -34,8 +40,7 @@ select
   nullif(left(lower(trim(f.response.id)), 36), '') as RESPONSE_ID,
   make_timestamp(try_cast(f.response.timestamp * 1000 as bigint)) as RESPONSE_TIMESTAMP,
   nullif(left(lower(trim(f.context.client_id)), 36), '') as CLIENT_ID,
-  f.context.user_agent as USER_AGENT,
-  ${DATA_FIELDS_OF_PARSED} as DATA_FIELDS
+  f.context.user_agent as USER_AGENT
 from fields`;
 
 /** From the temp tables `parsed` and `batch_lines`; `$loaded_at` is the load time. */
@@ -47,8 +52,7 @@ select
   RAW.UUID_V5('${LOG_ID_NAMESPACE}', key || ':' || n) as LOG_ID,
   key as LOG_FILENAME,
   n as LOG_FILE_ROW_NUMBER,
-  cast($loaded_at as timestamp) as LOG_TIMESTAMP,
-  DATA_FIELDS
+  cast($loaded_at as timestamp) as LOG_TIMESTAMP
 from parsed p join batch_lines l on l.rowid = p.rid
 where reason is null`;
 

@@ -3,7 +3,7 @@ import { stageNewHits, unstageHits, type Warehouse } from '../warehouse/index.ts
 import { type Lake, type LakeListing, localLake } from './lake/lake.ts';
 import { LakeScanner } from './lake/lake-scanner.ts';
 import { loadBatch, type ObjectLoad } from './load-batch.ts';
-import { RAW_SCHEMA_SQL, updateDataFields } from './schema.ts';
+import { RAW_SCHEMA_SQL } from './schema.ts';
 import { emptyLoadSummary, type LoadSummary } from './summary.ts';
 
 export type { LoadSummary } from './summary.ts';
@@ -35,7 +35,6 @@ const rawSchemaMade = new WeakSet<Warehouse>();
 export async function ensureRawSchema(warehouse: Warehouse): Promise<void> {
   if (rawSchemaMade.has(warehouse)) return;
   await warehouse.run(RAW_SCHEMA_SQL);
-  await warehouse.withConnection(updateDataFields);
   rawSchemaMade.add(warehouse);
 }
 

@@ -1,5 +1,3 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { DATA_FIELDS_OF_DATA, DATA_FIELDS_TYPE } from './data-fields.ts';
 import { userAgentLookupColumnsSql } from './user-agents.ts';
 
 /** RAW: what the pipe owns in the warehouse (spec §2), created idempotently. */
@@ -26,7 +24,6 @@ export const RAW_SCHEMA_SQL = `
 create schema if not exists RAW;
 -- DATA is the line as it came, already checked to be JSON by the parse: VARCHAR rather than DuckDB's JSON
 -- type, which checks it again on insert (13% of the load's time); the JSON functions read it as it is.
--- DATA_FIELDS: the fields of DATA that dbt's models read, parsed at load (data-fields.ts).
 create table if not exists RAW.LOGS (
   SERVICE_ID varchar,
   REQUEST_ID varchar,
@@ -38,8 +35,7 @@ create table if not exists RAW.LOGS (
   LOG_ID varchar,
   LOG_FILENAME varchar,
   LOG_FILE_ROW_NUMBER bigint,
-  LOG_TIMESTAMP timestamp,
-  DATA_FIELDS ${DATA_FIELDS_TYPE}
+  LOG_TIMESTAMP timestamp
 );
 create table if not exists RAW.LOAD_HISTORY (
   FILE_NAME varchar primary key,
@@ -61,28 +57,3 @@ create table if not exists RAW.USER_AGENT_LOOKUP (
 );
 ${UUID_V5_MACRO_SQL}
 `;
-
-/**
- * RAW.LOGS.DATA_FIELDS as this code defines it, in a warehouse made before the column was (or with other
- * fields in it): the column made again and computed from DATA for every row, once (at 38M rows, minutes).
- */
-export async function updateDataFields(c: DuckDBConnection): Promise<void> {
-  const [current, expected] = (
-    await c.runAndReadAll(`
-      select
-        (select data_type from duckdb_columns()
-         where schema_name = 'RAW' and table_name = 'LOGS' and column_name = 'DATA_FIELDS'),
-        typeof(cast(null as ${DATA_FIELDS_TYPE}))`)
-  ).getRows()[0] as [string | null, string];
-  if (current === expected) return;
-  await c.run('begin transaction');
-  try {
-    if (current !== null) await c.run('alter table RAW.LOGS drop column DATA_FIELDS');
-    await c.run(`alter table RAW.LOGS add column DATA_FIELDS ${DATA_FIELDS_TYPE}`);
-    await c.run(`update RAW.LOGS set DATA_FIELDS = ${DATA_FIELDS_OF_DATA}`);
-    await c.run('commit');
-  } catch (error) {
-    await c.run('rollback').catch(() => {});
-    throw error;
-  }
-}

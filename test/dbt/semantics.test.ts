@@ -160,7 +160,7 @@ describe('the models fix the original bugs', () => {
     });
   });
 
-  it('reads the same sessionizing keys in stg_raw__log_keys (no body text) as in stg_raw__logs', async () => {
+  it('reads the same sessionizing keys in stg_raw__log_keys (one parse) as in stg_raw__logs', async () => {
     const columns =
       'log_id, request_id, request_timestamp, hit_type, client_id, user_id, user_ip, product_action, cache_buster, transaction_id, queue_time_ms, event_timestamp';
     const keys = `select ${columns} from staging.stg_raw__log_keys`;

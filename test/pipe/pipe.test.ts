@@ -67,7 +67,7 @@ describe('./pdi load', () => {
     expect(result.stdout).toMatch(/^loaded 1 objects, 3 rows, 0 damaged lines/);
     const rows = await sql(
       home,
-      `select * exclude (DATA, DATA_FIELDS, LOG_TIMESTAMP, REQUEST_TIMESTAMP, RESPONSE_TIMESTAMP),
+      `select * exclude (DATA, LOG_TIMESTAMP, REQUEST_TIMESTAMP, RESPONSE_TIMESTAMP),
         epoch_ms(REQUEST_TIMESTAMP) as REQUEST_MS, epoch_ms(RESPONSE_TIMESTAMP) as RESPONSE_MS,
         json_extract_string(DATA, '$.request.body.z') as z
        from RAW.LOGS order by LOG_FILE_ROW_NUMBER`,
@@ -95,50 +95,6 @@ describe('./pdi load', () => {
     );
     expect(agents).toHaveLength(3);
     expect(agents[0]).toMatchObject({ BROWSER_NAME: 'Chrome', BROWSER_MAJOR: '100', OS_NAME: 'Windows' });
-  });
-
-  it("parses DATA's fields for the models at load (DATA_FIELDS), and for rows loaded before the column was", async () => {
-    const pageview = record(0);
-    pageview.request.headers = { referer: 'https://shop.example/from' };
-    Object.assign(pageview.request.body, { dl: 'https://shop.example/p', qt: 1500, dt: { nested: true } });
-    const odd = record(1);
-    (odd.request as Record<string, unknown>).body = 'not an object';
-    const home = await lakeWith({ [KEY_A]: `${JSON.stringify(pageview)}\n${JSON.stringify(odd)}\n` });
-    expect((await runPdi(['load', '--home', home])).code).toBe(0);
-    const fields = async () =>
-      (
-        await sql<{ n: string; fields: string }>(
-          home,
-          'select LOG_FILE_ROW_NUMBER as n, to_json(DATA_FIELDS) as fields from RAW.LOGS order by 1',
-        )
-      ).map((row) => JSON.parse(row.fields) as Record<string, Record<string, unknown>>);
-    const loaded = await fields();
-    expect(loaded[0]?.request?.body).toMatchObject({
-      t: 'pageview',
-      cid: 'client-0',
-      z: '0',
-      dl: 'https://shop.example/p',
-      qt: '1500',
-      dt: '{"nested":true}',
-      uid: null,
-    });
-    expect(loaded[0]?.request?.headers).toEqual({ referer: 'https://shop.example/from' });
-    expect(loaded[0]?.context).toEqual({
-      user_id: null,
-      user_ip: '203.0.113.7',
-      document_location: 'https://shop.example/',
-      user_agent: pageview.context.user_agent,
-    });
-    expect(loaded[1]?.request?.body).toMatchObject({ t: null, cid: null });
-
-    // a warehouse loaded before the column existed, or with other fields in it: computed from DATA, the same
-    for (const old of ['', 'alter table RAW.LOGS add column DATA_FIELDS struct(request varchar)']) {
-      const warehouse = await Warehouse.open(path.join(home, 'warehouse.duckdb'));
-      await warehouse.run(`alter table RAW.LOGS drop column DATA_FIELDS; ${old}`);
-      await warehouse.close();
-      expect((await runPdi(['load', '--home', home])).code).toBe(0);
-      expect(await fields()).toEqual(loaded);
-    }
   });
 
   it('loads each object once, however often it runs', async () => {

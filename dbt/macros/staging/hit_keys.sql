@@ -1,21 +1,28 @@
 {# What stg_raw__logs and stg_raw__log_keys share, so that both read the same hits the same way. #}
 
 {#
-  The hit's fields that sessionizing needs, as columns, from `record`, the log record's fields
-  (`raw_data_fields()`); the input's raw `client_id` column is the client when the body names none. Ends with
-  `queue_time_ms`, from which `checked_hits` computes the event time.
+  The hit's fields that sessionizing needs, as columns. `body` is the record holding the hit's parameters and
+  `body_path` their path in it ('' when `body` is the parsed body itself); `record` is the parsed log record;
+  the input's raw `client_id` column is the client when the body names none. Ends with `queue_time_ms`, from
+  which `checked_hits` computes the event time.
 #}
-{% macro hit_key_columns(record) -%}
-        lower(nullif(trim({{ record_field(record, 'request.body.t') }}), '')) as hit_type,
-        lower(coalesce(nullif(trim({{ record_field(record, 'request.body.cid') }}), ''), client_id)) as client_id,
-        lower(coalesce(nullif(trim({{ record_field(record, 'request.body.uid') }}), ''), {{ record_field(record, 'context.user_id') }})) as user_id,
-        coalesce(nullif({{ record_field(record, 'request.body.uip') }}, ''), {{ record_field(record, 'context.user_ip') }}) as user_ip,
-        lower(nullif({{ record_field(record, 'request.body.pa') }}, '')) as product_action,
-        {{ record_field(record, 'request.body.z') }} as cache_buster,
-        nullif({{ record_field(record, 'request.body.ti') }}, '') as transaction_id,
+{% macro hit_key_columns(body, body_path, record) -%}
+  {%- set param = body_path ~ ('.' if body_path else '') -%}
+        lower(nullif(trim({{ record_field(body, param ~ 't') }}), '')) as hit_type,
+        lower(coalesce(nullif(trim({{ record_field(body, param ~ 'cid') }}), ''), client_id)) as client_id,
+        lower(coalesce(nullif(trim({{ record_field(body, param ~ 'uid') }}), ''), {{ record_field(record, 'context.user_id') }})) as user_id,
+        coalesce(nullif({{ record_field(body, param ~ 'uip') }}, ''), {{ record_field(record, 'context.user_ip') }}) as user_ip,
+        lower(nullif({{ record_field(body, param ~ 'pa') }}, '')) as product_action,
+        {{ record_field(body, param ~ 'z') }} as cache_buster,
+        nullif({{ record_field(body, param ~ 'ti') }}, '') as transaction_id,
         -- GA's queue time: the hit happened qt ms before it was received, within the allowed maximum
-        least(greatest(coalesce(try_cast({{ record_field(record, 'request.body.qt') }} as bigint), 0), 0),
+        least(greatest(coalesce(try_cast({{ record_field(body, param ~ 'qt') }} as bigint), 0), 0),
               {{ var('max_queue_time_ms') }}) as queue_time_ms
+{%- endmacro %}
+
+{# The body's parameters that hit_key_columns reads (the fields of the body's json_record shape). #}
+{% macro hit_key_params() -%}
+  {{ return(['t', 'cid', 'uid', 'uip', 'pa', 'z', 'ti', 'qt']) }}
 {%- endmacro %}
 
 {# The rows of `fields` that are hits (a type and a client), with their event time from the queue time. #}
@@ -24,7 +31,7 @@
         * exclude (is_hit),
         {{ dbt.dateadd('millisecond', '-queue_time_ms', 'request_timestamp') }} as event_timestamp
     from (
-        -- a hit has a type and a client: computed in place, else a filter below would compute its fields again
+        -- a hit has a type and a client: computed in place, else each filter would parse the record again
         select *, {{ computed_in_place('hit_type is not null and client_id is not null') }} as is_hit
         from {{ fields }}
     ) checked
@@ -36,19 +43,3 @@
     select * from {{ source('raw', 'logs') }}
     where service_id = 'api.collect'
 {%- endmacro %}
-
-{#
-  The fields of RAW.LOGS's records that the staging models read, parsed once, at load: on DuckDB the column
-  DATA_FIELDS, which the pipe fills beside DATA (src/pipe/data-fields.ts lists its fields: a field read here
-  must be there), on Snowflake DATA itself, a VARIANT parsed at COPY. `record_field` reaches a field of it by its
-  path in the record.
-#}
-{% macro raw_data_fields() -%}
-  {{ return(adapter.dispatch('raw_data_fields')()) }}
-{%- endmacro %}
-
-{% macro default__raw_data_fields() -%}{{ not_supported('raw_data_fields') }}{%- endmacro %}
-
-{% macro duckdb__raw_data_fields() -%}data_fields{%- endmacro %}
-
-{% macro snowflake__raw_data_fields() -%}data{%- endmacro %}

@@ -1,6 +1,7 @@
 {#
-  The columns of stg_raw__logs that sessionizing reads, for the same hits, without the body's JSON text (reading
-  it from DATA is most of stg_raw__logs's cost). A full refresh of EVENTS.LOGS stages its sessions from these.
+  The columns of stg_raw__logs that sessionizing reads, for the same hits, with each record parsed once (its
+  body as part of it): stg_raw__logs parses the body a second time, to keep its text as well. A full refresh
+  of EVENTS.LOGS stages its sessions from these.
 #}
 with source as (
 
@@ -15,7 +16,10 @@ records as (
         request_id,
         request_timestamp,
         client_id,
-        {{ raw_data_fields() }} as record
+        {{ json_record('data', {
+            'request': {'body': text_fields_shape(hit_key_params())},
+            'context': {'user_id': 'VARCHAR', 'user_ip': 'VARCHAR'},
+        }) }} as record
     from source
 
 ),
@@ -26,7 +30,7 @@ fields as (
         log_id,
         request_id,
         request_timestamp,
-{{ hit_key_columns('record') }}
+{{ hit_key_columns('record', 'request.body', 'record') }}
     from records
 
 ),
