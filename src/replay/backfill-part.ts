@@ -29,8 +29,6 @@ export interface PartSummary {
 /** Objects being filled at once, at most; sessions come in start order, so few hours are open. */
 const MAX_OPEN_HOURS = 8;
 const PUBLISHES_IN_FLIGHT = 2;
-/** Bulk loads favour speed: level 1 compresses about 4x faster than the default, objects ~30% larger. */
-const GZIP_LEVEL = 1;
 const HOUR_MS = 3_600_000;
 
 /**
@@ -54,7 +52,6 @@ export async function backfillPart(
     const key = `${folder}/pdi-backfill-${part.keyPrefix}-${String(++sequence).padStart(6, '0')}.gz`;
     while (inFlight.size >= PUBLISHES_IN_FLIGHT) await Promise.race(inFlight);
     const job = publishLakeObject(part.lakeDir, key, buffer.contents(), {
-      level: GZIP_LEVEL,
       tmpName: part.tmpName,
     }).then((bytes) => {
       summary.objects++;
