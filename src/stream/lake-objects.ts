@@ -23,7 +23,7 @@ export function hourFolder(prefix: string, timeMs: number): string {
  * The lake's objects favour the writer's CPU, which is the collector's and the backfill's: level 1 compresses
  * records about 3x faster than zlib's default, for objects up to about 30% larger.
  */
-export const LAKE_GZIP_LEVEL = 1;
+const LAKE_GZIP_LEVEL = 1;
 
 /**
  * Publishes one gzip NDJSON object at `key` (relative to the lake root) so that a reader never sees
@@ -35,13 +35,10 @@ export async function publishLakeObject(
   key: string,
   ndjson: string | Uint8Array | AsyncIterable<Uint8Array>,
   options: {
-    /** zlib's 1 (fastest) … 9 (smallest); default LAKE_GZIP_LEVEL. */
-    level?: number;
     /** The writer's own folder under `<lake>/.tmp/`, so that writers clean up only their own leftovers. */
     tmpName?: string;
   } = {},
 ): Promise<number> {
-  const level = options.level ?? LAKE_GZIP_LEVEL;
   const tmpDir = lakeTmpDir(lakeDir, options.tmpName ?? 'objects');
   const target = path.join(lakeDir, key);
   await Promise.all([mkdir(tmpDir, { recursive: true }), mkdir(path.dirname(target), { recursive: true })]);
@@ -50,13 +47,13 @@ export async function publishLakeObject(
   let compressedBytes = 0;
   try {
     if (typeof ndjson === 'string' || ndjson instanceof Uint8Array) {
-      const compressed = await gzipAsync(ndjson, { level });
+      const compressed = await gzipAsync(ndjson, { level: LAKE_GZIP_LEVEL });
       await file.writeFile(compressed);
       compressedBytes = compressed.byteLength;
     } else {
       await pipeline(
         Readable.from(ndjson),
-        createGzip({ level }),
+        createGzip({ level: LAKE_GZIP_LEVEL }),
         async (compressed: AsyncIterable<Buffer>) => {
           for await (const chunk of compressed) {
             await file.write(chunk);
