@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { constants, createGunzip } from 'node:zlib';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { LakeObject } from './lake/lake.ts';
-import { INSERT_ERRORS, INSERT_LOGS, PARSE_LINES } from './mapping.ts';
+import { INSERT_ERRORS, INSERT_LOGS, PARSE_LINE, PARSED_VIEW, REASON } from './mapping.ts';
 import { parseUserAgent, userAgentLookupColumnsSql } from './user-agents.ts';
 
 export interface ObjectLoad {
@@ -44,20 +44,20 @@ export async function loadBatch(
     try {
       // a concurrent load may have committed some of them meanwhile
       await c.run('delete from batch_objects where key in (select FILE_NAME from RAW.LOAD_HISTORY)');
-      await c.run('delete from parsed where key not in (select key from batch_objects)');
       await c.run(INSERT_LOGS, { loaded_at });
       await c.run(INSERT_ERRORS, { loaded_at });
-      await c.run(
-        `insert into RAW.LOAD_ERRORS
-         select key, coalesce((select max(n) from parsed p where p.key = o.key), 0) + 1, damage, '',
-           cast($loaded_at as timestamp)
-         from batch_objects o where damage is not null`,
-        { loaded_at },
-      );
       await c.run(`create or replace temp table batch_counts as
-        select o.key, o.bytes, count(p.n) filter (where p.reason is null) as rows,
+        select o.key, o.bytes, o.damage, count(p.n) as lines,
+          count(p.n) filter (where p.reason is null) as rows,
           count(p.n) filter (where p.reason is not null) + (o.damage is not null)::int as errors
         from batch_objects o left join parsed p using (key) group by o.key, o.bytes, o.damage`);
+      // a damaged object's error comes after its last complete line
+      await c.run(
+        `insert into RAW.LOAD_ERRORS
+         select key, lines + 1, damage, '', cast($loaded_at as timestamp)
+         from batch_counts where damage is not null`,
+        { loaded_at },
+      );
       await c.run(
         `insert into RAW.LOAD_HISTORY
          select key, bytes, rows, errors, cast($loaded_at as timestamp),
@@ -95,7 +95,7 @@ export async function loadBatch(
   } finally {
     await c
       .run(
-        'drop table if exists batch_objects; drop table if exists batch_lines; drop table if exists parsed; ' +
+        'drop view if exists parsed; drop table if exists batch_objects; drop table if exists batch_lines; ' +
           'drop table if exists new_user_agents; drop table if exists batch_counts',
       )
       .catch(() => {});
@@ -117,81 +117,99 @@ async function notYetLoaded(c: DuckDBConnection, objects: LakeObject[]): Promise
 }
 
 /**
- * Fills the temp tables `batch_objects (key, file, bytes, damage)`, `batch_lines` and `parsed` (see
- * mapping.ts). Every object is read by DuckDB at once; an object that it cannot read whole (a truncated
- * gzip, bytes that are not text…) is read again line by line in Node, keeping each complete line before the
- * damage.
+ * Fills the temp tables `batch_objects (object, key, file, bytes, declared, damage, first)` and
+ * `batch_lines (object, line, f, reason)`, and makes the view `parsed` over them (see mapping.ts). Every
+ * object is read by DuckDB at once; an object that it cannot read whole (a truncated gzip, bytes that are
+ * not text…) is read again line by line in Node, keeping each complete line before the damage.
  */
 async function stageBatch(c: DuckDBConnection, objects: LakeObject[]): Promise<void> {
   const declared = await Promise.all(objects.map((o) => declaredGzipSize(o.file)));
   await c.run(
-    'create or replace temp table batch_objects (key varchar, file varchar, bytes bigint, declared bigint, damage varchar)',
+    `create or replace temp table batch_objects (
+       object integer, key varchar, file varchar, bytes bigint, declared bigint, damage varchar, first bigint)`,
   );
   const appender = await c.createAppender('batch_objects', null, 'temp');
   objects.forEach((o, i) => {
+    appender.appendInteger(i);
     appender.appendVarchar(o.key);
     appender.appendVarchar(o.file);
     appender.appendBigInt(BigInt(o.bytes));
     appender.appendBigInt(BigInt(declared[i] ?? -1));
+    appender.appendNull();
     appender.appendNull();
     appender.endRow();
   });
   appender.flushSync();
   appender.closeSync();
 
-  let readWhole: string[] = [];
+  let readWhole: number[] = [];
   try {
     // the read is parallel and its rows land in read order (the files' order, each file's line order), so
-    // the table's rowids number each object's lines; numbering them in the read itself would serialize it
+    // the table's rowids number each object's lines; numbering them in the read itself would serialize it.
+    // Each line is parsed as it is read, once; `object` is the file's place in the read's list.
     await c.run(
-      `create or replace temp table batch_lines as select filename, line from ${readObjects(objects)}`,
+      `create or replace temp table batch_lines as
+       select object, line, f, ${REASON('line', 'f')} as reason
+       from (select file_index::integer as object, line, ${PARSE_LINE('line')} as f from ${readObjects(objects)})`,
     );
     // DuckDB reads a truncated gzip without a word: check what it read against the size that the gzip
     // trailer declares (mod 2^32); the last line may lack its newline
     readWhole = (
       (
         await c.runAndReadAll(`
-          with read_bytes as (select filename, sum(strlen(line) + 1) as bytes from batch_lines group by filename)
-          select o.key from batch_objects o left join read_bytes r on r.filename = o.file
+          with read_bytes as (select object, sum(strlen(line) + 1) as bytes from batch_lines group by object)
+          select o.object from batch_objects o left join read_bytes r using (object)
           where coalesce(r.bytes, 0) % 4294967296 = o.declared
              or coalesce(r.bytes, 0) > 0 and (r.bytes - 1) % 4294967296 = o.declared`)
-      ).getRowObjectsJson() as { key: string }[]
-    ).map((r) => r.key);
-  } catch {
+      ).getRowObjectsJson() as { object: number }[]
+    ).map((r) => r.object);
+  } catch (error) {
+    // a mistake in the statement itself is no damaged object
+    if (/^(Parser|Binder|Catalog) Error/.test((error as Error).message)) throw error;
     // one object could not be read at all: each one goes the slow way below
-    await c.run('create or replace temp table batch_lines (filename varchar, line varchar)');
+    await c.run(
+      `create or replace temp table batch_lines as
+       select 0 as object, ''::varchar as line, ${PARSE_LINE("''")} as f, ''::varchar as reason limit 0`,
+    );
   }
   const whole = new Set(readWhole);
-  const damaged = objects.flatMap((o, i) =>
-    whole.has(o.key) ? [] : [{ ...o, declared: declared[i] ?? -1 }],
+  const damaged = objects.flatMap((o, object) =>
+    whole.has(object) ? [] : [{ ...o, object, declared: declared[object] ?? -1 }],
   );
   if (damaged.length > 0) {
-    const damagedFiles = damaged.map((o) => `'${sqlString(o.file)}'`).join(', ');
-    await c.run(`delete from batch_lines where filename in (${damagedFiles})`);
+    const damagedObjects = damaged.map((o) => o.object).join(', ');
+    await c.run(`delete from batch_lines where object in (${damagedObjects})`);
     for (const o of damaged) {
       const damage = await appendLinesSlowly(c, o);
       if (damage) {
-        await c.run('update batch_objects set damage = $damage where key = $key', { damage, key: o.key });
+        await c.run('update batch_objects set damage = $damage where object = $object', {
+          damage,
+          object: o.object,
+        });
       }
     }
+    await c.run(`update batch_lines set f = ${PARSE_LINE('line')} where object in (${damagedObjects})`);
+    await c.run(`update batch_lines set reason = ${REASON('line', 'f')} where object in (${damagedObjects})`);
   }
-  await c.run(PARSE_LINES);
+  await c.run(`update batch_objects o set first = l.first
+    from (select object, min(rowid) as first from batch_lines group by object) l where l.object = o.object`);
+  await c.run(PARSED_VIEW);
 }
 
-/** Every object's lines, in order, with the object's file name. */
+/** Every object's lines, in order. */
 function readObjects(objects: LakeObject[]): string {
   const files = objects.map((o) => `'${sqlString(o.file)}'`).join(', ');
   return `read_csv([${files}], columns = {'line': 'VARCHAR'}, header = false, delim = '\\x1f', quote = '',
-    escape = '', auto_detect = false, compression = 'gzip', filename = true, max_line_size = 16777216)`;
+    escape = '', auto_detect = false, compression = 'gzip', max_line_size = 16777216)`;
 }
 
 /**
- * The slow path: gunzip in Node, appending every complete line before the damage to `batch_lines`. Returns
- * what was wrong with the object as a whole (a truncated gzip), if anything.
+ * The slow path: gunzip in Node, appending every complete line before the damage to `batch_lines`,
+ * unparsed. Returns what was wrong with the object as a whole (a truncated gzip), if anything.
  */
 async function appendLinesSlowly(
   c: DuckDBConnection,
-  object: LakeObject & { declared: number },
+  object: LakeObject & { object: number; declared: number },
 ): Promise<string | null> {
   const appender: DuckDBAppender = await c.createAppender('batch_lines', null, 'temp');
   let damage: string | null = null;
@@ -210,8 +228,10 @@ async function appendLinesSlowly(
   });
   try {
     for await (const line of lines) {
-      appender.appendVarchar(object.file);
+      appender.appendInteger(object.object);
       appender.appendVarchar(line);
+      appender.appendNull(); // f and reason: parsed once all are appended
+      appender.appendNull();
       appender.endRow();
     }
   } catch (error) {
