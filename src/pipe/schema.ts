@@ -24,17 +24,15 @@ export const RAW_SCHEMA_SQL = `
 create schema if not exists RAW;
 -- DATA is the line as it came, already checked to be JSON by the parse: VARCHAR rather than DuckDB's JSON
 -- type, which checks it again on insert (13% of the load's time); the JSON functions read it as it is.
--- Text that is mostly unique is zstd-compressed: DuckDB's own choice (FSST) costs the load a sixth more
--- time for a few percent less space.
 create table if not exists RAW.LOGS (
   SERVICE_ID varchar,
-  REQUEST_ID varchar using compression zstd,
+  REQUEST_ID varchar,
   REQUEST_TIMESTAMP timestamp,
-  RESPONSE_ID varchar using compression zstd,
+  RESPONSE_ID varchar,
   RESPONSE_TIMESTAMP timestamp,
-  CLIENT_ID varchar using compression zstd,
+  CLIENT_ID varchar,
   DATA varchar using compression zstd,
-  LOG_ID varchar using compression zstd,
+  LOG_ID varchar,
   LOG_FILENAME varchar,
   LOG_FILE_ROW_NUMBER bigint,
   LOG_TIMESTAMP timestamp
