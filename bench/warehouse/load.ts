@@ -18,6 +18,8 @@ const { values } = parseArgs({
 });
 const sessions = Number(values.sessions);
 const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error(`--rounds must be a whole number of 1 or more: ${values.rounds}`);
 const work = await mkdtemp(path.join(os.tmpdir(), 'pdi-bench-warehouse-'));
 try {
   const datasetDir = path.join(work, 'dataset');

@@ -2,9 +2,9 @@ import { LOG_ID_NAMESPACE } from './schema.ts';
 
 /**
  * Lines of lake objects -> RAW.LOGS rows (spec §2), in SQL so that DuckDB does the work. The temp table
- * `batch_lines (object, line, f, reason)` holds each object's lines in order, each parsed once as it is read;
- * the view `parsed` maps them to RAW.LOGS columns, and the inserts read it, so that each line's text is
- * held once and never joined back to its fields.
+ * `batch_lines (object, line, f, reason)` holds each object's lines in order, each parsed once as it is
+ * read; the view `parsed` maps them to RAW.LOGS columns, and the inserts read it, so that each line's text
+ * is held once and never joined back to its fields.
  */
 
 /** The fields the mapping needs, read in one parse of each line (types that do not fit become NULL). */
