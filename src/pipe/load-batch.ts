@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { constants, createGunzip } from 'node:zlib';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { LakeObject } from './lake/lake.ts';
-import { INSERT_ERRORS, INSERT_LOGS, PARSE_LINE, PARSED_VIEW, REASON } from './mapping.ts';
+import { INSERT_ERRORS, INSERT_LOGS, PARSED_LINES, PARSED_VIEW } from './mapping.ts';
 import { parseUserAgent, userAgentLookupColumnsSql } from './user-agents.ts';
 
 export interface ObjectLoad {
@@ -96,6 +96,7 @@ export async function loadBatch(
     await c
       .run(
         'drop view if exists parsed; drop table if exists batch_objects; drop table if exists batch_lines; ' +
+          'drop table if exists slow_lines; ' +
           'drop table if exists new_user_agents; drop table if exists batch_counts',
       )
       .catch(() => {});
@@ -149,8 +150,7 @@ async function stageBatch(c: DuckDBConnection, objects: LakeObject[]): Promise<v
     // Each line is parsed as it is read, once; `object` is the file's place in the read's list.
     await c.run(
       `create or replace temp table batch_lines as
-       select object, line, f, ${REASON('line', 'f')} as reason
-       from (select file_index::integer as object, line, ${PARSE_LINE('line')} as f from ${readObjects(objects)})`,
+       ${PARSED_LINES(`(select file_index::integer as object, line from ${readObjects(objects)})`)}`,
     );
     // DuckDB reads a truncated gzip without a word: check what it read against the size that the gzip
     // trailer declares (mod 2^32); the last line may lack its newline
@@ -169,7 +169,7 @@ async function stageBatch(c: DuckDBConnection, objects: LakeObject[]): Promise<v
     // one object could not be read at all: each one goes the slow way below
     await c.run(
       `create or replace temp table batch_lines as
-       select 0 as object, ''::varchar as line, ${PARSE_LINE("''")} as f, ''::varchar as reason limit 0`,
+       ${PARSED_LINES("(select 0 as object, ''::varchar as line limit 0)")}`,
     );
   }
   const whole = new Set(readWhole);
@@ -179,6 +179,7 @@ async function stageBatch(c: DuckDBConnection, objects: LakeObject[]): Promise<v
   if (damaged.length > 0) {
     const damagedObjects = damaged.map((o) => o.object).join(', ');
     await c.run(`delete from batch_lines where object in (${damagedObjects})`);
+    await c.run('create or replace temp table slow_lines (object integer, line varchar)');
     for (const o of damaged) {
       const damage = await appendLinesSlowly(c, o);
       if (damage) {
@@ -188,8 +189,8 @@ async function stageBatch(c: DuckDBConnection, objects: LakeObject[]): Promise<v
         });
       }
     }
-    await c.run(`update batch_lines set f = ${PARSE_LINE('line')} where object in (${damagedObjects})`);
-    await c.run(`update batch_lines set reason = ${REASON('line', 'f')} where object in (${damagedObjects})`);
+    // in the order appended: each object's lines together, after the fast read's
+    await c.run(`insert into batch_lines ${PARSED_LINES('slow_lines')}`);
   }
   await c.run(`update batch_objects o set first = l.first
     from (select object, min(rowid) as first from batch_lines group by object) l where l.object = o.object`);
@@ -204,14 +205,14 @@ function readObjects(objects: LakeObject[]): string {
 }
 
 /**
- * The slow path: gunzip in Node, appending every complete line before the damage to `batch_lines`,
- * unparsed. Returns what was wrong with the object as a whole (a truncated gzip), if anything.
+ * The slow path: gunzip in Node, appending every complete line before the damage to `slow_lines`. Returns
+ * what was wrong with the object as a whole (a truncated gzip), if anything.
  */
 async function appendLinesSlowly(
   c: DuckDBConnection,
   object: LakeObject & { object: number; declared: number },
 ): Promise<string | null> {
-  const appender: DuckDBAppender = await c.createAppender('batch_lines', null, 'temp');
+  const appender: DuckDBAppender = await c.createAppender('slow_lines', null, 'temp');
   let damage: string | null = null;
   // Z_SYNC_FLUSH: hand over what was decompressed even when the stream ends early
   const gunzip = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
@@ -230,8 +231,6 @@ async function appendLinesSlowly(
     for await (const line of lines) {
       appender.appendInteger(object.object);
       appender.appendVarchar(line);
-      appender.appendNull(); // f and reason: parsed once all are appended
-      appender.appendNull();
       appender.endRow();
     }
   } catch (error) {

@@ -15,16 +15,24 @@ const FIELDS = `{
   "response": {"id": "VARCHAR", "timestamp": "DOUBLE"}
 }`;
 
-/** A line's fields (`line` a VARCHAR expression), NULL when it is not JSON or not an object. */
-export const PARSE_LINE = (line: string) => `try(from_json(${line}, '${FIELDS}'))`;
+/** A line's fields, NULL when it is not JSON or not an object. */
+const PARSE_LINE = `try(from_json(line, '${FIELDS}'))`;
 
 /** Why a line with fields `f` makes no RAW.LOGS row, NULL when it makes one. */
-export const REASON = (line: string, f: string) => `case
+const REASON = `case
     -- JSON that is not an object has no fields either; json_valid parses the line again, so only then
-    when ${f} is null then case when json_valid(${line}) then 'missing request.id' else 'invalid JSON' end
-    when coalesce(trim(${f}.request.id), '') = '' then 'missing request.id'
-    when ${f}.request.timestamp is null then 'missing or invalid request.timestamp'
+    when f is null then case when json_valid(line) then 'missing request.id' else 'invalid JSON' end
+    when coalesce(trim(f.request.id), '') = '' then 'missing request.id'
+    when f.request.timestamp is null then 'missing or invalid request.timestamp'
   end`;
+
+/**
+ * The rows of `batch_lines (object, line, f, reason)` made from `source (object, line)`, in its order: each
+ * line parsed once into its fields `f`, and `reason`, why it makes no RAW.LOGS row (NULL when it makes one).
+ */
+export const PARSED_LINES = (source: string) => `
+select object, line, f, ${REASON} as reason
+from (select object, line, ${PARSE_LINE} as f from ${source})`;
 
 /**
  * The temp view `parsed`: each line of `batch_lines` (its fields `f` and `reason` computed as it was read)
