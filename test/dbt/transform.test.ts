@@ -4,6 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../src/dataset/generator.ts';
 import { listLakeObjects } from '../../src/stream/lake-reader.ts';
+import { runDbt } from '../../src/warehouse/dbt/index.ts';
 import { runPdi, tempHome } from '../support/pdi.ts';
 
 let datasetDir: string;
@@ -122,7 +123,7 @@ describe('./pdi transform (dbt build)', () => {
   });
 });
 
-describe('the data tests of an incremental table (unique_in_build)', () => {
+describe('the data tests of an incremental table (primary_key_in_build)', () => {
   /** Runs statements on the warehouse file directly (no runtime holds it). */
   async function write(home: string, statements: string) {
     const instance = await DuckDBInstance.create(path.join(home, 'warehouse.duckdb'));
@@ -135,7 +136,7 @@ describe('the data tests of an incremental table (unique_in_build)', () => {
     }
   }
 
-  it('fail the build when it makes a duplicate id: among its own rows, or of a row kept from before', async () => {
+  it('fail the build when it makes a row without an id, or a duplicate id: among its own rows, or of a row kept from before', async () => {
     const home = await tempHome('pdi-dbt-unique-');
     await addObjects(home, keys);
     await loadAndTransform(home, true);
@@ -145,15 +146,54 @@ describe('the data tests of an incremental table (unique_in_build)', () => {
     const twiceNew = `insert into EVENTS.PAGEVIEWS
       select p.* replace ('new-' || p.id as id, timestamp '2999-01-01' as built_at)
       from (select * from EVENTS.PAGEVIEWS limit 1) p, range(2)`;
-    for (const duplicate of [copyOfKept, twiceNew]) {
-      await write(home, `delete from EVENTS.PAGEVIEWS where built_at = timestamp '2999-01-01'; ${duplicate}`);
+    const withoutId = `insert into EVENTS.PAGEVIEWS
+      select * replace (null as id, timestamp '2999-01-01' as built_at) from EVENTS.PAGEVIEWS limit 1`;
+    for (const wrong of [copyOfKept, twiceNew, withoutId]) {
+      await write(home, `delete from EVENTS.PAGEVIEWS where built_at = timestamp '2999-01-01'; ${wrong}`);
       const transform = await runPdi(['transform', '--home', home]);
       expect(transform.code).toBe(1);
-      expect(transform.stdout).toMatch(/FAIL 1 unique_in_build_pageviews_id/);
+      expect(transform.stdout).toMatch(/FAIL 1 primary_key_in_build_pageviews_id/);
     }
     await write(home, `delete from EVENTS.PAGEVIEWS where built_at = timestamp '2999-01-01'`);
     const clean = await runPdi(['transform', '--home', home]);
     expect(clean.code, clean.stdout.slice(-3000)).toBe(0);
+  }, 300_000);
+
+  it('fail on a table rebuilt at each run (primary_key) when a row has no key or shares one', async () => {
+    const home = await tempHome('pdi-dbt-key-');
+    await addObjects(home, keys);
+    await loadAndTransform(home, true);
+    const warehousePath = path.join(home, 'warehouse.duckdb');
+    const targetPath = await tempHome('pdi-dbt-key-target-');
+    // the table as a build leaves it, then a row that breaks its key: dbt's tests alone, no build to redo it
+    const breaking = [
+      'insert into STATS.OVERVIEW_1D select * from STATS.OVERVIEW_1D limit 1',
+      'insert into STATS.OVERVIEW_1D select * replace (null as timestamp) from STATS.OVERVIEW_1D limit 1',
+    ];
+    for (const statement of ['', ...breaking]) {
+      await write(
+        home,
+        `create or replace table STATS.OVERVIEW_1D as select distinct * from STATS.OVERVIEW_1D
+        where timestamp is not null; ${statement}`,
+      );
+      const run = await runDbt(
+        [
+          'test',
+          '--select',
+          'overview_1d',
+          '--exclude-resource-type',
+          'unit_test',
+          '--target-path',
+          targetPath,
+        ],
+        { warehousePath },
+      );
+      if (statement === '') expect(run.code, run.output.slice(-3000)).toBe(0);
+      else {
+        expect(run.code).toBe(1);
+        expect(run.output).toMatch(/FAIL 1 primary_key_overview_1d_timestamp/);
+      }
+    }
   }, 300_000);
 });
 
