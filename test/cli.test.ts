@@ -71,4 +71,18 @@ describe('./pdi, as a user runs it', () => {
     expect(commandLine.join(' ')).not.toContain('tsx');
     expect(await collector.stop()).toBe(0);
   });
+
+  it("caps the collector's V8 heap at 1 GB, unless NODE_OPTIONS sets a cap", async () => {
+    /** The collector's node flags: its command line before the script. */
+    const nodeFlags = async (env: NodeJS.ProcessEnv) => {
+      const collector = await startCollectorProcess(await tempHome(), [], env);
+      const commandLine = (await readFile(`/proc/${collector.child.pid}/cmdline`, 'utf8')).split('\0');
+      expect(await collector.stop()).toBe(0);
+      return commandLine.slice(0, commandLine.indexOf(path.join(ROOT, 'dist', 'cli', 'main.mjs')));
+    };
+    expect(await nodeFlags({})).toContain('--max-old-space-size=1024');
+    const flags = await nodeFlags({ NODE_OPTIONS: '--max-old-space-size=2048' });
+    expect(flags.length).toBeGreaterThan(0);
+    expect(flags.join(' ')).not.toContain('max-old-space-size');
+  });
 });

@@ -58,9 +58,11 @@ export interface CollectorProcess {
 export async function startCollectorProcess(
   home: string,
   extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<CollectorProcess> {
   const child = spawn(PDI, ['collect', '--home', home, '--port', '0', '--log-level', 'warn', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   started.add(child);
   let stderr = '';
