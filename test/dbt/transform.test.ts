@@ -123,7 +123,7 @@ describe('./pdi transform (dbt build)', () => {
   });
 });
 
-describe('the data tests of an incremental table (primary_key_in_build)', () => {
+describe('the key tests: primary_key_in_build on the hits, primary_key on the other tables', () => {
   /** Runs statements on the warehouse file directly (no runtime holds it). */
   async function write(home: string, statements: string) {
     const instance = await DuckDBInstance.create(path.join(home, 'warehouse.duckdb'));
@@ -159,13 +159,13 @@ describe('the data tests of an incremental table (primary_key_in_build)', () => 
     expect(clean.code, clean.stdout.slice(-3000)).toBe(0);
   }, 300_000);
 
-  it('fail on a table rebuilt at each run (primary_key) when a row has no key or shares one', async () => {
+  it('fail when a row of STATS.OVERVIEW_1D has no timestamp, or shares one (primary_key)', async () => {
     const home = await tempHome('pdi-dbt-key-');
     await addObjects(home, keys);
     await loadAndTransform(home, true);
     const warehousePath = path.join(home, 'warehouse.duckdb');
     const targetPath = await tempHome('pdi-dbt-key-target-');
-    // the table as a build leaves it, then a row that breaks its key: dbt's tests alone, no build to redo it
+    // the table as a build leaves it, then a row that breaks its key; dbt's tests alone, no build to redo it
     const breaking = [
       'insert into STATS.OVERVIEW_1D select * from STATS.OVERVIEW_1D limit 1',
       'insert into STATS.OVERVIEW_1D select * replace (null as timestamp) from STATS.OVERVIEW_1D limit 1',

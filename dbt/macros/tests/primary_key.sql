@@ -1,6 +1,7 @@
 {#
   `unique` and `not_null` in one query: each row has a value, distinct. Each test is a dbt node with a cost of
-  dbt's own whatever the table's size, and a table rebuilt at every run would pay it twice per key.
+  dbt's own whatever the table's size: two tests per key paid it twice at every build. For the tables of hits,
+  which grow with every build, `primary_key_in_build`.
 #}
 {% test primary_key(model, column_name) %}
 select {{ column_name }} as value, count(*) as n_records
