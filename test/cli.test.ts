@@ -3,6 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runPdi, startCollectorProcess, tempHome } from './support/pdi.ts';
 
+/** The compiled CLI that ./pdi runs. */
+const COMPILED_CLI = path.join(ROOT, 'dist', 'cli', 'main.mjs');
+
 describe('./pdi, as a user runs it', () => {
   it('lists its commands and their flags', async () => {
     const top = await runPdi(['--help']);
@@ -56,7 +59,7 @@ describe('./pdi, as a user runs it', () => {
   });
 
   it('runs compiled JavaScript, built again when a source is newer than the build', async () => {
-    const main = path.join(ROOT, 'dist', 'cli', 'main.mjs');
+    const main = COMPILED_CLI;
     // a build older than every source (the same sources build the same files: other tests are not disturbed)
     const past = new Date('2001-01-01T00:00:00Z');
     await utimes(main, past, past);
@@ -78,7 +81,7 @@ describe('./pdi, as a user runs it', () => {
       const collector = await startCollectorProcess(await tempHome(), [], env);
       const commandLine = (await readFile(`/proc/${collector.child.pid}/cmdline`, 'utf8')).split('\0');
       expect(await collector.stop()).toBe(0);
-      return commandLine.slice(0, commandLine.indexOf(path.join(ROOT, 'dist', 'cli', 'main.mjs')));
+      return commandLine.slice(0, commandLine.indexOf(COMPILED_CLI));
     };
     expect(await nodeFlags({})).toContain('--max-old-space-size=1024');
     const flags = await nodeFlags({ NODE_OPTIONS: '--max-old-space-size=2048' });
