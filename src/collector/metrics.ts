@@ -34,7 +34,7 @@ export class CollectorMetrics {
 
   readonly commitLatency = new Histogram({
     name: 'pdi_stream_commit_seconds',
-    help: 'Time of one group commit of the write-ahead log (write + fsync)',
+    help: 'Time of one group commit of the write-ahead log (its durable write)',
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });

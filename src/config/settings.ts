@@ -24,7 +24,7 @@ export const SETTINGS = {
   durability: {
     env: 'PDI_DURABILITY',
     default: 'fsync',
-    doc: "'fsync': acknowledge after fdatasync (survives power loss); 'write': after write(2) (survives a crash of the process)",
+    doc: "'fsync': acknowledge once on disk (the log is opened O_DSYNC: fdatasync's guarantee; survives power loss); 'write': after write(2) (survives a crash of the process)",
   },
   maxPendingBytes: {
     env: 'PDI_MAX_PENDING_BYTES',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { SETTINGS } from '../../config/settings.ts';
@@ -12,19 +12,34 @@ export type Durability = 'fsync' | 'write';
 
 /** The file calls of the log's hot path, replaceable in tests (to simulate a full disk). */
 export interface SegmentIo {
+  /** Creates a segment; when `durable`, a write to it returns only once its data is on disk. */
+  create(file: string, durable: boolean): Promise<FileHandle>;
   write(file: FileHandle, data: Buffer, position: number): Promise<void>;
-  sync(file: FileHandle): Promise<void>;
 }
 
-const realIo: SegmentIo = {
+/** Durable segments where the platform has no O_DSYNC: synced after each write instead. */
+const syncAfterWrite = new WeakSet<FileHandle>();
+
+/**
+ * The log's files. A durable segment is opened O_DSYNC, so that each write returns once on disk, as after
+ * an fdatasync: one call to the thread pool per commit instead of a write and an fdatasync, between which
+ * the commit waited for the busy main thread's turn.
+ */
+export const fileSegmentIo: SegmentIo = {
+  async create(file, durable) {
+    const dsync = durable ? (constants.O_DSYNC ?? 0) : 0;
+    const handle = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | dsync);
+    if (durable && dsync === 0) syncAfterWrite.add(handle);
+    return handle;
+  },
   async write(file, data, position) {
     let written = 0;
     while (written < data.length) {
       const { bytesWritten } = await file.write(data, written, data.length - written, position + written);
       written += bytesWritten;
     }
+    if (syncAfterWrite.has(file)) await file.datasync();
   },
-  sync: (file) => file.datasync(),
 };
 
 export interface LocalStreamOptions {
@@ -37,7 +52,7 @@ export interface LocalStreamOptions {
   maxObjectBytes?: number;
   /** Roll an object this long after its first record (default: SETTINGS.bufferSeconds, as Firehose). */
   maxObjectAgeMs?: number;
-  /** 'fsync' (default): a put resolves after fdatasync; 'write': after write(2). */
+  /** 'fsync' (default): a put resolves once its records are on disk (O_DSYNC); 'write': after write(2). */
   durability?: Durability;
   /** Bytes waiting for the log beyond which puts are refused at once (default: SETTINGS.maxPendingBytes). */
   maxPendingBytes?: number;
@@ -74,7 +89,7 @@ interface OpenSegment {
 
 /**
  * Kinesis Firehose on one machine. Records are appended to a write-ahead log with group commit (all
- * puts waiting while a write is in flight share the next write and fsync), then the log is rolled
+ * puts waiting while a write is in flight share the next durable write), then the log is rolled
  * into gzip NDJSON objects under `<lake>/<prefix>/YYYY/MM/DD/HH/`. After a crash, `open` publishes
  * what the log still holds: nothing acknowledged is lost, nothing is published twice.
  */
@@ -107,7 +122,7 @@ export class LocalStream<T = unknown> implements StreamSink<T> {
     this.maxPendingBytes = options.maxPendingBytes ?? Number(SETTINGS.maxPendingBytes.default);
     this.streamName = options.streamName ?? 'pdi-collect';
     this.now = options.now ?? Date.now;
-    this.io = options.io ?? realIo;
+    this.io = options.io ?? fileSegmentIo;
     this.timer = setInterval(() => this.rollIfOld(), Math.min(1000, Math.max(50, this.maxObjectAgeMs / 4)));
     this.timer.unref();
   }
@@ -189,7 +204,7 @@ export class LocalStream<T = unknown> implements StreamSink<T> {
       });
   }
 
-  /** The only writer of the log: one write and one fsync per batch of waiting puts. */
+  /** The only writer of the log: one durable write per batch of waiting puts. */
   private async writeLoop(): Promise<void> {
     while (this.queue.length > 0 || this.rollRequested) {
       if (this.queue.length === 0) {
@@ -205,7 +220,6 @@ export class LocalStream<T = unknown> implements StreamSink<T> {
         const segment = await this.openSegment();
         try {
           await this.io.write(segment.file, data, segment.bytes);
-          if (this.options.durability !== 'write') await this.io.sync(segment.file);
         } catch (error) {
           // no half record may stay in the log
           await segment.file.truncate(segment.bytes).catch(() => {});
@@ -234,7 +248,8 @@ export class LocalStream<T = unknown> implements StreamSink<T> {
   private async openSegment(): Promise<OpenSegment> {
     if (this.segment) return this.segment;
     const name = newSegmentName(this.now(), randomBytes(16).toString('hex'));
-    const file = await open(path.join(this.options.walDir, name.file), 'wx');
+    const durable = this.options.durability !== 'write';
+    const file = await this.io.create(path.join(this.options.walDir, name.file), durable);
     this.segment = { name, file, bytes: 0 };
     return this.segment;
   }
