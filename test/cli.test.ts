@@ -36,6 +36,12 @@ describe('./pdi, as a user runs it', () => {
     expect(fromEnv.code).toBe(2);
     expect(fromEnv.stderr).toContain('PDI_BUFFER_SECONDS');
     expect(fromEnv.stderr).not.toMatch(/\n\s+at /);
+    // what waits for the log is held in the heap, which ./pdi caps at 1 GB
+    const tooMuch = await runPdi(['collect', '--home', home, '--max-pending-bytes', String(2 ** 30)]);
+    expect(tooMuch.code).toBe(2);
+    expect(tooMuch.stderr).toContain(
+      'maxPendingBytes (PDI_MAX_PENDING_BYTES="1073741824"): at most 134217728',
+    );
   });
 
   it('runs setup idempotently', async () => {

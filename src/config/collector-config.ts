@@ -6,7 +6,14 @@ const booleanText = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
   .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 
-const integerText = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const integerText = (min: number, max: number, overMax?: string) =>
+  z.coerce.number().int().min(min).max(max, overMax);
+
+/**
+ * What may wait for the log, at most: it is held in the collector's heap, up to four times over (text of
+ * two bytes a character, joined once more for the write), and `./pdi` caps the heap at 1 GB.
+ */
+const MAX_PENDING_BYTES = 128 * 1024 * 1024;
 
 const schema = z.object({
   home: z.string().min(1),
@@ -15,7 +22,11 @@ const schema = z.object({
   bufferBytes: integerText(1024, 1024 * 1024 * 1024),
   bufferSeconds: z.coerce.number().positive().max(3600),
   durability: z.enum(['fsync', 'write']),
-  maxPendingBytes: integerText(64 * 1024, 4 * 1024 * 1024 * 1024),
+  maxPendingBytes: integerText(
+    64 * 1024,
+    MAX_PENDING_BYTES,
+    `at most ${MAX_PENDING_BYTES} (128 MiB): what waits for the log is held in the collector's memory`,
+  ),
   anonymizeIp: booleanText,
   divertBots: booleanText,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

@@ -29,7 +29,7 @@ export const SETTINGS = {
   maxPendingBytes: {
     env: 'PDI_MAX_PENDING_BYTES',
     default: String(64 * 1024 * 1024),
-    doc: 'bytes waiting for the log before answering 503',
+    doc: 'bytes waiting for the log before answering 503 (at most 134217728: they are held in memory)',
   },
   anonymizeIp: {
     env: 'PDI_ANONYMIZE_IP',
