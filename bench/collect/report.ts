@@ -42,6 +42,8 @@ export interface Target {
   name: string;
   actual: string;
   pass: boolean;
+  /** The figure the target judges, to summarize it over rounds. */
+  figure?: { value: number; unit: 'x' | 'ms' | 'MB' };
 }
 
 const TARGET = { ratioToBaseline: 0.6, p99Ms: 20, rssMb: 150, batchOverCollect: 5 };
@@ -64,6 +66,7 @@ export function evaluateTargets(
       name: `/collect hits/s >= ${TARGET.ratioToBaseline} x baseline`,
       actual: `${fmt(collect.load.hitsPerSec)} vs ${fmt(baseline.load.hitsPerSec)} (${ratio.toFixed(2)} x)`,
       pass: ratio >= TARGET.ratioToBaseline,
+      figure: { value: ratio, unit: 'x' },
     });
   }
   if (collect) {
@@ -71,6 +74,7 @@ export function evaluateTargets(
       name: `/collect p99 < ${TARGET.p99Ms} ms`,
       actual: `${collect.load.latencyMs.p99} ms`,
       pass: collect.load.latencyMs.p99 < TARGET.p99Ms,
+      figure: { value: collect.load.latencyMs.p99, unit: 'ms' },
     });
   }
   if (collectors.length > 0) {
@@ -79,6 +83,7 @@ export function evaluateTargets(
       name: `collector peak RSS < ${TARGET.rssMb} MB`,
       actual: `${peak.toFixed(1)} MB`,
       pass: peak < TARGET.rssMb,
+      figure: { value: peak, unit: 'MB' },
     });
   }
   if (collect && batch) {
@@ -87,6 +92,7 @@ export function evaluateTargets(
       name: `/batch hits/s >= ${TARGET.batchOverCollect} x /collect hits/s`,
       actual: `${fmt(batch.load.hitsPerSec)} vs ${fmt(collect.load.hitsPerSec)} (${ratio.toFixed(2)} x)`,
       pass: ratio >= TARGET.batchOverCollect,
+      figure: { value: ratio, unit: 'x' },
     });
   }
   if (collectors.length > 0) {
@@ -156,6 +162,28 @@ export function formatTable(results: readonly ScenarioResult[]): string {
 
 export function formatTargets(targets: readonly Target[]): string {
   return columns(targets.map((t) => [t.pass ? 'PASS' : 'FAIL', t.name, t.actual]));
+}
+
+/**
+ * Each target over rounds run one after the other: in how many it was met, and its figure's median and range.
+ * On a shared machine one run's figure says little; the spread says how much.
+ */
+export function formatRounds(rounds: readonly (readonly Target[])[]): string {
+  const names = [...new Set(rounds.flat().map((t) => t.name))];
+  const rows = names.map((name) => {
+    const runs = rounds.flatMap((targets) => targets.filter((t) => t.name === name));
+    const met = runs.filter((t) => t.pass).length;
+    const figures = runs.flatMap((t) => (t.figure ? [t.figure] : []));
+    const values = figures.map((f) => f.value).sort((a, b) => a - b);
+    const unit = figures[0]?.unit ?? '';
+    const show = (v: number) => `${v.toFixed(unit === 'x' ? 2 : 1)} ${unit}`;
+    const spread =
+      values.length > 0
+        ? `median ${show(values[Math.floor(values.length / 2)] as number)}, ${show(values[0] as number)} to ${show(values[values.length - 1] as number)}`
+        : '';
+    return [`met in ${met} of ${rounds.length}`, name, spread];
+  });
+  return columns(rows);
 }
 
 /** What deserves a look even when the targets pass. */

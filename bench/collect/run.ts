@@ -1,12 +1,13 @@
 /**
  * The collector benchmark (see bench/README.md):
  *
- *   node --import tsx bench/collect/run.ts [--duration 30] [--connections 50] [--warmup 3] [--write-mode]
+ *   node --import tsx bench/collect/run.ts [--duration 30] [--connections 50] [--warmup 3] [--write-mode] [--rounds 1]
  *
  * One after the other, each with a server of its own: the do-nothing baseline, `./pdi collect` (fsync) under
  * `/collect` load, a fresh one under `/batch` load (20 hits a request) and, with --write-mode, one with
  * `--durability write` under `/collect` load. Each collector is stopped with SIGTERM and its lake checked
- * against the 2xx answers. Prints a table and the targets; writes bench/results/collect-<timestamp>.json.
+ * against the 2xx answers. Prints a table and the targets; with --rounds N, runs the scenarios N times in turn
+ * and summarizes each target over the rounds. Writes bench/results/collect-<timestamp>.json.
  * Exits 1 when a collector loses, duplicates or invents hits or fails to stop cleanly; missed performance
  * targets are reported, not fatal.
  */
@@ -27,6 +28,7 @@ import {
   COLLECT,
   evaluateTargets,
   formatMachine,
+  formatRounds,
   formatTable,
   formatTargets,
   integrityOk,
@@ -34,6 +36,7 @@ import {
   type Scenario,
   type ScenarioFailure,
   type ScenarioResult,
+  type Target,
 } from './report.ts';
 import { type ServerProcess, startServer } from './server-process.ts';
 import { runWrk } from './wrk.ts';
@@ -46,6 +49,8 @@ const { values: flags } = parseArgs({
     duration: { type: 'string', default: '30' },
     connections: { type: 'string', default: '50' },
     warmup: { type: 'string', default: '3' },
+    /** Run every scenario this many times in turn, and summarize the targets over the rounds. */
+    rounds: { type: 'string', default: '1' },
     'write-mode': { type: 'boolean', default: false },
     'buffer-bytes': { type: 'string' },
     'buffer-seconds': { type: 'string' },
@@ -71,6 +76,7 @@ if (flags.generator === 'wrk') {
 const options = {
   durationSeconds: positive('duration'),
   connections: positive('connections'),
+  rounds: positive('rounds'),
   warmupSeconds: Number(flags.warmup),
 };
 
@@ -97,28 +103,41 @@ async function main(): Promise<void> {
     `${connections} connections, ${durationSeconds} s per scenario after ${warmupSeconds} s of warm-up\n`,
   );
 
-  const results: ScenarioResult[] = [];
-  const failures: ScenarioFailure[] = [];
-  for (const scenario of SCENARIOS) {
-    try {
-      results.push(await runScenario(scenario));
-    } catch (error) {
-      console.error(`${scenario.name}: failed: ${String(error)}`);
-      failures.push({ scenario, error: String(error) });
+  const rounds: { results: ScenarioResult[]; failures: ScenarioFailure[]; targets: Target[] }[] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    if (options.rounds > 1) console.log(`round ${round} of ${options.rounds}`);
+    const results: ScenarioResult[] = [];
+    const failures: ScenarioFailure[] = [];
+    for (const scenario of SCENARIOS) {
+      try {
+        results.push(await runScenario(scenario));
+      } catch (error) {
+        console.error(`${scenario.name}: failed: ${String(error)}`);
+        failures.push({ scenario, error: String(error) });
+      }
     }
+    const targets = evaluateTargets(results, failures);
+    console.log(`\n${formatTable(results)}\n\ntargets\n${formatTargets(targets)}`);
+    const remarks = notes(results, failures);
+    if (remarks.length > 0) console.log(`\nnotes\n${remarks.map((line) => `- ${line}`).join('\n')}`);
+    console.log('');
+    rounds.push({ results, failures, targets });
   }
-
-  const targets = evaluateTargets(results, failures);
-  console.log(`\n${formatTable(results)}\n\ntargets\n${formatTargets(targets)}`);
-  const remarks = notes(results, failures);
-  if (remarks.length > 0) console.log(`\nnotes\n${remarks.map((line) => `- ${line}`).join('\n')}`);
+  if (rounds.length > 1) {
+    console.log(`over ${rounds.length} rounds\n${formatRounds(rounds.map((r) => r.targets))}\n`);
+  }
 
   const file = path.join(ROOT, 'bench', 'results', `collect-${machine.date.replace(/[:.]/g, '-')}.json`);
   await mkdir(path.dirname(file), { recursive: true });
-  const json = { machine, options, results: results.map(forFile), failures, targets };
+  const json = {
+    machine,
+    options,
+    rounds: rounds.map((r) => ({ ...r, results: r.results.map(forFile) })),
+  };
   await writeFile(file, `${JSON.stringify(json, null, 2)}\n`);
-  console.log(`\nresults: ${path.relative(ROOT, file)}`);
-  if (failures.length > 0 || !results.every(integrityOk)) process.exitCode = 1;
+  console.log(`results: ${path.relative(ROOT, file)}`);
+  const broken = rounds.some((r) => r.failures.length > 0 || !r.results.every(integrityOk));
+  if (broken) process.exitCode = 1;
 }
 
 async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
@@ -215,7 +234,7 @@ function forFile(result: ScenarioResult) {
   };
 }
 
-function positive(name: 'duration' | 'connections'): number {
+function positive(name: 'duration' | 'connections' | 'rounds'): number {
   const value = Number(flags[name]);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
   return value;
