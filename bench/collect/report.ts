@@ -179,7 +179,7 @@ export function formatRounds(rounds: readonly (readonly Target[])[]): string {
     const show = (v: number) => `${v.toFixed(unit === 'x' ? 2 : 1)} ${unit}`;
     const spread =
       values.length > 0
-        ? `median ${show(values[Math.floor(values.length / 2)] as number)}, ${show(values[0] as number)} to ${show(values[values.length - 1] as number)}`
+        ? `median ${show(median(values))}, ${show(values[0] as number)} to ${show(values[values.length - 1] as number)}`
         : '';
     return [`met in ${met} of ${rounds.length}`, name, spread];
   });
@@ -228,6 +228,14 @@ export function notes(results: readonly ScenarioResult[], failures: readonly Sce
       out.push(`${name}: ${logged.length} lines on stderr, first: ${logged[0]?.slice(0, 300)}`);
   }
   return out;
+}
+
+/** The median of sorted values (the mean of the middle two when their count is even). */
+function median(sorted: readonly number[]): number {
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle)
+    ? ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+    : (sorted[Math.floor(middle)] as number);
 }
 
 export function formatMachine(machine: Machine): string {
