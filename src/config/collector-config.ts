@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type HomeLayout, homeLayout } from './home.ts';
-import { SETTINGS } from './settings.ts';
+import { MAX_PENDING_BYTES, SETTINGS } from './settings.ts';
 
 const booleanText = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
@@ -8,12 +8,6 @@ const booleanText = z
 
 const integerText = (min: number, max: number, overMax?: string) =>
   z.coerce.number().int().min(min).max(max, overMax);
-
-/**
- * What may wait for the log, at most: it is held in the collector's heap, up to four times over (text of
- * two bytes a character, joined once more for the write), and `./pdi` caps the heap at 1 GB.
- */
-const MAX_PENDING_BYTES = 128 * 1024 * 1024;
 
 const schema = z.object({
   home: z.string().min(1),
@@ -25,7 +19,7 @@ const schema = z.object({
   maxPendingBytes: integerText(
     64 * 1024,
     MAX_PENDING_BYTES,
-    `at most ${MAX_PENDING_BYTES} (128 MiB): what waits for the log is held in the collector's memory`,
+    `at most ${MAX_PENDING_BYTES} (${MAX_PENDING_BYTES / 2 ** 20} MiB): what waits for the log is held in the collector's memory`,
   ),
   anonymizeIp: booleanText,
   divertBots: booleanText,

@@ -3,6 +3,12 @@
  * place each default lives: the commands, the collector, the stream and the warehouse read them from here.
  * Everywhere, a flag wins over the environment, which wins over the default.
  */
+/**
+ * What may wait for the collector's log, at most: it is held in the heap, up to four times over (text of two
+ * bytes a character, joined once more for the write), and `./pdi` caps the heap at 1 GB.
+ */
+export const MAX_PENDING_BYTES = 128 * 1024 * 1024;
+
 export const SETTINGS = {
   home: {
     env: 'PDI_HOME',
@@ -29,7 +35,7 @@ export const SETTINGS = {
   maxPendingBytes: {
     env: 'PDI_MAX_PENDING_BYTES',
     default: String(64 * 1024 * 1024),
-    doc: 'bytes waiting for the log before answering 503 (at most 134217728: they are held in memory)',
+    doc: `bytes waiting for the log before answering 503 (at most ${MAX_PENDING_BYTES}: they are held in memory)`,
   },
   anonymizeIp: {
     env: 'PDI_ANONYMIZE_IP',
