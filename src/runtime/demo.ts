@@ -116,8 +116,19 @@ async function backfillHistory(dataset: DatasetFiles, options: DemoOptions): Pro
   ])) as [DatasetFiles, DatasetFiles];
 
   let started = Date.now();
-  say(`history: backfilling ${options.historyDays} days of the dataset, ending now…`);
-  const backfilled = await backfill({ dataset: history, lakeDir: config.lakeDir, shift: 'now', limit: null });
+  // the instant the history's last hit is moved to, said to the minute's reader and to the millisecond's
+  // (what today's counters hold depends on which of its hits fall after midnight)
+  const endsAtMs = started;
+  say(
+    `history: backfilling ${options.historyDays} days of the dataset, ending now (${new Date(endsAtMs).toISOString()})…`,
+  );
+  const backfilled = await backfill({
+    dataset: history,
+    lakeDir: config.lakeDir,
+    shift: 'now',
+    nowMs: endsAtMs,
+    limit: null,
+  });
   say(
     `history: ${backfilled.rows} hits in ${backfilled.objects} lake objects (${seconds(started)} s); loading them…`,
   );
