@@ -7,7 +7,9 @@ import type { HitParams, Parsed } from './types.ts';
  * and kept as it is.
  */
 export function validateHit(params: HitParams): Parsed<HitParams> {
-  for (const [name, value] of Object.entries(params)) {
+  // by key: Object.entries makes an array for each parameter of every hit
+  for (const name of Object.keys(params)) {
+    const value = params[name];
     const ok =
       typeof value === 'string' ||
       typeof value === 'boolean' ||
