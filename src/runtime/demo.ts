@@ -116,8 +116,8 @@ async function backfillHistory(dataset: DatasetFiles, options: DemoOptions): Pro
   ])) as [DatasetFiles, DatasetFiles];
 
   let started = Date.now();
-  // the instant the history's last hit is moved to, said to the minute's reader and to the millisecond's
-  // (what today's counters hold depends on which of its hits fall after midnight)
+  // the instant the history's last hit is moved to, printed to the millisecond: which of its hits fall on
+  // which day (today's counters) can then be told exactly
   const endsAtMs = started;
   say(
     `history: backfilling ${options.historyDays} days of the dataset, ending now (${new Date(endsAtMs).toISOString()})…`,

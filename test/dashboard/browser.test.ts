@@ -115,6 +115,7 @@ describe('the dashboard in a browser', () => {
     const history = await csvRows(path.join(home, 'demo-history', 'browsing_train.csv'));
     const live = await csvRows(path.join(home, 'demo-live', 'browsing_train.csv'));
     const shift = historyEndsAtMs - Math.max(...history.map((r) => r.at));
+    await waitFor('the dataset is sent');
     const todayStart = Math.floor(Date.now() / DAY_MS) * DAY_MS;
     const today = [...history.filter((r) => r.at + shift >= todayStart), ...live];
     // a pump that began before midnight stamped some live rows yesterday: which ones, only its clock knew
@@ -126,7 +127,6 @@ describe('the dashboard in a browser', () => {
     };
     expect(live.length).toBeGreaterThan(100);
 
-    await waitFor('the dataset is sent');
     for (const [figure, total] of Object.entries(expected)) {
       const tile = page.locator(`[data-figure="${figure}"] .value`);
       if (crossedMidnight) continue;
