@@ -65,18 +65,17 @@ describe('./pdi, as a user runs it', () => {
   });
 
   it('runs compiled JavaScript, built again when a source is newer than the build', async () => {
-    const main = COMPILED_CLI;
     // a build older than every source (the same sources build the same files: other tests are not disturbed)
     const past = new Date('2001-01-01T00:00:00Z');
-    await utimes(main, past, past);
+    await utimes(COMPILED_CLI, past, past);
     const started = Date.now();
     expect((await runPdi(['--help'])).code).toBe(0);
-    expect((await stat(main)).mtimeMs).toBeGreaterThan(started - 2000);
+    expect((await stat(COMPILED_CLI)).mtimeMs).toBeGreaterThan(started - 2000);
 
     // the long-running commands run the build, with no TypeScript loader
     const collector = await startCollectorProcess(await tempHome());
     const commandLine = (await readFile(`/proc/${collector.child.pid}/cmdline`, 'utf8')).split('\0');
-    expect(commandLine).toContain(main);
+    expect(commandLine).toContain(COMPILED_CLI);
     expect(commandLine.join(' ')).not.toContain('tsx');
     expect(await collector.stop()).toBe(0);
   });
