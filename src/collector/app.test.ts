@@ -256,6 +256,15 @@ describe('other routes', () => {
     expect(text).toContain('pdi_http_requests_total{route="/collect",status="200"} 1');
     expect(text).toContain('pdi_hits_accepted_total{route="/collect"} 1');
     expect(text).toContain('pdi_lake_buffer_bytes');
+
+    // counts are totals, whether read once or again after more requests
+    await app.request('/collect', { method: 'POST', headers: FORM, body: HIT });
+    await app.request('/collect', { method: 'POST', headers: FORM, body: 'v=1' });
+    const again = await (await app.request('/metrics')).text();
+    expect(again).toContain('pdi_http_requests_total{route="/collect",status="200"} 2');
+    expect(again).toContain('pdi_http_requests_total{route="/collect",status="400"} 1');
+    expect(again).toContain('pdi_hits_accepted_total{route="/collect"} 2');
+    expect(again).toContain('pdi_http_requests_total{route="/metrics",status="200"} 1');
   });
 
   it('answers unknown routes with a JSON 404', async () => {

@@ -1,17 +1,29 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  Counter,
+  type CounterConfiguration,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type LabelValues,
+  Registry,
+} from 'prom-client';
 
 /** The collector's Prometheus metrics, in a registry of its own (one per app, so tests don't share state). */
 export class CollectorMetrics {
   readonly registry = new Registry();
 
-  readonly requests = new Counter({
+  /** The two counters of every request, kept as plain numbers: prom-client hashes the labels on every `inc`. */
+  private readonly requestCounts = new LabelledCounts();
+  private readonly acceptedCounts = new LabelledCounts();
+
+  readonly requests = this.requestCounts.counter({
     name: 'pdi_http_requests_total',
     help: 'HTTP requests by route and status code',
     labelNames: ['route', 'status'] as const,
     registers: [this.registry],
   });
 
-  readonly hitsAccepted = new Counter({
+  readonly hitsAccepted = this.acceptedCounts.counter({
     name: 'pdi_hits_accepted_total',
     help: 'Hits acknowledged to the client (durable in the stream)',
     labelNames: ['route'] as const,
@@ -53,27 +65,12 @@ export class CollectorMetrics {
     registers: [this.registry],
   });
 
-  /** Labelled children, cached: prom-client hashes the labels on every `inc` otherwise (hot path). */
-  private readonly requestCounters = new Map<string, { inc(n?: number): void }>();
-  private readonly acceptedCounters = new Map<string, { inc(n?: number): void }>();
-
   countRequest(route: string, status: number): void {
-    const key = `${route} ${status}`;
-    let counter = this.requestCounters.get(key);
-    if (!counter) {
-      counter = this.requests.labels(route, String(status));
-      this.requestCounters.set(key, counter);
-    }
-    counter.inc();
+    this.requestCounts.add(`${route} ${status}`, () => ({ route, status: String(status) }), 1);
   }
 
   countAccepted(route: string, hits: number): void {
-    let counter = this.acceptedCounters.get(route);
-    if (!counter) {
-      counter = this.hitsAccepted.labels(route);
-      this.acceptedCounters.set(route, counter);
-    }
-    counter.inc(hits);
+    this.acceptedCounts.add(route, () => ({ route }), hits);
   }
 
   /** Where the buffer gauge reads from: set once the stream is open. */
@@ -90,5 +87,27 @@ export class CollectorMetrics {
       },
     });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'pdi_' });
+  }
+}
+
+/** Counts by label values, added to as plain numbers and set on their prom-client counter when it is read. */
+class LabelledCounts {
+  private readonly counts = new Map<string, { labels: Record<string, string>; value: number }>();
+
+  add(key: string, labels: () => Record<string, string>, n: number): void {
+    const entry = this.counts.get(key);
+    if (entry) entry.value += n;
+    else this.counts.set(key, { labels: labels(), value: n });
+  }
+
+  counter<T extends string>(configuration: CounterConfiguration<T>): Counter<T> {
+    const counts = this.counts;
+    return new Counter({
+      ...configuration,
+      collect() {
+        this.reset();
+        for (const { labels, value } of counts.values()) this.inc(labels as LabelValues<T>, value);
+      },
+    });
   }
 }

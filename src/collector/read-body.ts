@@ -15,6 +15,12 @@ export interface BodyRead {
 export interface BodySource {
   chunks: AsyncIterable<Uint8Array> | null;
   declaredBytes: number | null;
+  /**
+   * The whole body once what has come in is parsed, if that is all of it, else null (it is then read from
+   * `chunks`). On Node, taking a body that came with its headers (a hit's usually does) at once costs far
+   * less than the stream's events.
+   */
+  arrived?: () => Promise<Uint8Array | null>;
 }
 
 /**
@@ -27,12 +33,26 @@ export async function readBodyWithLimit(
   keepBytes: number,
 ): Promise<BodyRead> {
   if (!source.chunks) return { bytes: new Uint8Array(), totalBytes: 0, tooLarge: false };
+  if (source.arrived) {
+    const whole = await source.arrived();
+    if (whole) return bodyRead([whole], whole.byteLength, source.declaredBytes, limit, keepBytes);
+  }
   const cap = Math.max(limit, keepBytes) + 1;
   const { kept, seen } = isNodeStream(source.chunks)
     ? await readEvents(source.chunks, cap)
     : await readIterable(source.chunks, cap);
+  return bodyRead(kept, seen, source.declaredBytes, limit, keepBytes);
+}
+
+function bodyRead(
+  kept: Uint8Array[],
+  seen: number,
+  declaredBytes: number | null,
+  limit: number,
+  keepBytes: number,
+): BodyRead {
   const all = kept.length === 1 ? (kept[0] as Uint8Array) : Buffer.concat(kept);
-  const totalBytes = Math.max(seen, source.declaredBytes ?? 0);
+  const totalBytes = Math.max(seen, declaredBytes ?? 0);
   const tooLarge = totalBytes > limit;
   return { bytes: tooLarge ? all.subarray(0, keepBytes) : all, totalBytes, tooLarge };
 }
@@ -74,6 +94,11 @@ async function readIterable(chunks: AsyncIterable<Uint8Array>, cap: number): Pro
  */
 function readEvents(stream: Readable, cap: number): Promise<Chunks> {
   return new Promise((resolve, reject) => {
+    // gone before it was read from (a body looked for on a later turn of the event loop): no event is coming
+    if (stream.destroyed) {
+      reject(new RequestAbortedError());
+      return;
+    }
     const kept: Uint8Array[] = [];
     let seen = 0;
     const done = (error?: Error) => {

@@ -28,6 +28,16 @@ describe('cleanHeaders', () => {
     ).toEqual({ 'x-test': 'a, b' });
   });
 
+  it('keeps a header named __proto__ as a header, not as the prototype', () => {
+    const cleaned = cleanHeaders([
+      ['__proto__', 'x'],
+      ['Host', 'collect.example'],
+    ]);
+    expect(Object.getPrototypeOf(cleaned)).toBe(Object.prototype);
+    expect(Object.keys(cleaned)).toEqual(['__proto__', 'host']);
+    expect(JSON.stringify(cleaned)).toBe('{"__proto__":"x","host":"collect.example"}');
+  });
+
   it('reads a Fetch Headers object', () => {
     const headers = new Headers({
       'Content-Type': 'text/plain',

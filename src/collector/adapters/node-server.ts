@@ -4,6 +4,7 @@ import { getRequestListener } from '@hono/node-server';
 import type { Context, Hono } from 'hono';
 import type { RuntimeAccess } from '../app.ts';
 import type { HitHandler, HitRoute } from '../hits.ts';
+import type { BodySource } from '../read-body.ts';
 
 type NodeContext = Context<{ Bindings: { incoming: IncomingMessage } }>;
 
@@ -17,7 +18,7 @@ export const nodeRuntime: RuntimeAccess = {
   headers: (c) => (c as NodeContext).env.incoming.headers,
   body(c) {
     const incoming = (c as NodeContext).env.incoming;
-    return { chunks: incoming, declaredBytes: declaredBytes(incoming) };
+    return bodySource(incoming);
   },
 };
 
@@ -115,7 +116,7 @@ async function serveHit(
     method: route === 'GET /collect' ? 'GET' : 'POST',
     sourceIp: req.socket.remoteAddress ?? null,
     query,
-    body: { chunks: route === 'GET /collect' ? null : req, declaredBytes: declaredBytes(req) },
+    body: route === 'GET /collect' ? { chunks: null, declaredBytes: null } : bodySource(req),
   });
   const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
   const headers: Record<string, string> = { ...reply.headers, 'content-length': String(body.byteLength) };
@@ -125,6 +126,26 @@ async function serveHit(
   res.end(body);
   hits.countRequest(route === 'POST /batch' ? '/batch' : '/collect', reply.status);
 }
+
+function bodySource(req: IncomingMessage): BodySource {
+  return {
+    chunks: req,
+    declaredBytes: declaredBytes(req),
+    arrived: () => new Promise((resolve) => setImmediate(() => resolve(arrivedBody(req)))),
+  };
+}
+
+/**
+ * The body, if the message is complete. Node parses a packet's body after handing the request over (and after
+ * the microtasks that follow), so this is asked on the next turn of the event loop; by then a complete
+ * message's body is all in the stream's buffer, and `read()` hands it over at once.
+ */
+function arrivedBody(req: IncomingMessage): Uint8Array | null {
+  if (!req.complete) return null;
+  return (req.read() as Buffer | null) ?? EMPTY;
+}
+
+const EMPTY = new Uint8Array();
 
 function declaredBytes(req: IncomingMessage): number | null {
   const length = req.headers['content-length'];
