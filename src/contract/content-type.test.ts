@@ -34,3 +34,22 @@ describe('parseContentType', () => {
     rejection(parseContentType('text/plain; charset='), 415, 'unsupported_content_type');
   });
 });
+
+describe('parseContentType, header after header', () => {
+  it('reads each header for itself, whatever came before', () => {
+    const headers = [
+      'text/plain',
+      'application/json; charset=UTF-8',
+      'text/plain',
+      'text/plain; charset=latin1',
+      'text/plain',
+    ];
+    expect(headers.map((h) => parseContentType(h))).toEqual([
+      { ok: true, value: { mime: 'text/plain', charset: null } },
+      { ok: true, value: { mime: 'application/json', charset: 'utf-8' } },
+      { ok: true, value: { mime: 'text/plain', charset: null } },
+      expect.objectContaining({ ok: false }),
+      { ok: true, value: { mime: 'text/plain', charset: null } },
+    ]);
+  });
+});

@@ -65,12 +65,12 @@ export function parseHitQuery(rawQuery: string): Parsed<HitParams> {
  * JSON or URL-encoded parameters, then validated.
  */
 export function parseHitText(text: string, form: BodyForm, what: 'body' | 'line'): Parsed<HitParams> {
-  const trimmed = text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+  const trimmed = trimLineSpace(text);
   if (trimmed === '') {
     return invalid(`empty ${what}: send the hit's parameters, e.g. ${FORM_EXAMPLE}`);
   }
   const json = form === 'json' || (form === 'sniff' && trimmed.startsWith('{'));
-  if (!json && /[\r\n]/.test(trimmed)) {
+  if (!json && (trimmed.includes('\n') || trimmed.includes('\r'))) {
     return invalid(
       what === 'body'
         ? 'body has several lines; send one hit per /collect request, or several hits to /batch'
@@ -79,4 +79,17 @@ export function parseHitText(text: string, form: BodyForm, what: 'body' | 'line'
   }
   const params = json ? parseJsonHit(trimmed) : parseForm(trimmed);
   return params.ok ? validateHit(params.value) : params;
+}
+
+/** The text without the spaces, tabs, CRs and LFs around it (a hit's text rarely has any: no copy then). */
+function trimLineSpace(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isLineSpace(text.charCodeAt(start))) start++;
+  while (end > start && isLineSpace(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+function isLineSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0d || code === 0x0a;
 }

@@ -119,12 +119,26 @@ async function serveHit(
     body: route === 'GET /collect' ? { chunks: null, declaredBytes: null } : bodySource(req),
   });
   const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
-  const headers: Record<string, string> = { ...reply.headers, 'content-length': String(body.byteLength) };
+  const headers = withLength(reply.headers, body.byteLength);
   // a body left unread (over the drain limit) is not read on: the connection closes after the answer
-  if (!req.complete && route !== 'GET /collect') headers.connection = 'close';
-  res.writeHead(reply.status, headers);
+  const closing = !req.complete && route !== 'GET /collect';
+  res.writeHead(reply.status, closing ? { ...headers, connection: 'close' } : headers);
   res.end(body);
   hits.countRequest(route === 'POST /batch' ? '/batch' : '/collect', reply.status);
+}
+
+/** Each reply's headers with the last length they were sent with: every pixel's are the same, made once. */
+const lastWithLength = new WeakMap<
+  Record<string, string>,
+  { bytes: number; headers: Record<string, string> }
+>();
+
+function withLength(replyHeaders: Record<string, string>, bytes: number): Record<string, string> {
+  const last = lastWithLength.get(replyHeaders);
+  if (last?.bytes === bytes) return last.headers;
+  const headers = { ...replyHeaders, 'content-length': String(bytes) };
+  lastWithLength.set(replyHeaders, { bytes, headers });
+  return headers;
 }
 
 function bodySource(req: IncomingMessage): BodySource {
