@@ -17,16 +17,13 @@ const UTF8_NAMES = new Set(['utf-8', 'utf8']);
 export function parseContentType(header: string | null): Parsed<ContentType | null> {
   if (header === null) return { ok: true, value: null };
   // a client sends the same header with every hit: the last one's reading is kept (results are never changed)
-  if (header === last.header) return last.parsed;
+  if (last?.header === header) return last.parsed;
   const parsed = Object.freeze(readContentType(header));
   last = { header, parsed };
   return parsed;
 }
 
-let last: { header: string | null; parsed: Parsed<ContentType | null> } = {
-  header: null,
-  parsed: { ok: true, value: null },
-};
+let last: { header: string; parsed: Parsed<ContentType | null> } | undefined;
 
 function readContentType(header: string): Parsed<ContentType | null> {
   const [first = '', ...params] = header.split(';');

@@ -1,3 +1,4 @@
+import { setOwn } from './own-property.ts';
 import { invalid, ok, quote } from './rejection.ts';
 import type { HitParams, Parsed } from './types.ts';
 
@@ -29,10 +30,7 @@ export function parseForm(text: string): Parsed<HitParams> {
       if (typeof value !== 'string') return invalid(`parameter ${quote(name)} ${value.problem}`);
       if (Object.hasOwn(params, name))
         return invalid(`parameter ${quote(name)} appears more than once; send it once`);
-      // `__proto__` is a name like any other: an own property, not the object's prototype
-      if (name === '__proto__')
-        Object.defineProperty(params, name, { value, enumerable: true, writable: true, configurable: true });
-      else params[name] = value;
+      setOwn(params, name, value);
     }
     start = end + 1;
   }
