@@ -18,11 +18,25 @@ const FIELDS = `{
 /** A line's fields, NULL when it is not JSON or not an object. */
 const PARSE_LINE = `try(from_json(line, '${FIELDS}'))`;
 
+/**
+ * An id as RAW.LOGS keeps it (spec §2): `nullif(left(lower(trim(text)), maxLength), '')`, as Snowflake's COPY
+ * computes it. DuckDB's `trim` decodes every character of a text to look for Unicode spaces, then copies it,
+ * and `left` counts its characters, on every row of the load. A text of ASCII characters alone (as many
+ * bytes as characters) has no space to trim but ' ', so one that fits and neither starts nor ends with ' '
+ * (every id the collector writes) is only lower-cased, with the same result.
+ */
+export const normalizedId = (text: string, maxLength: number) => `nullif(case
+    when strlen(${text}) <= ${maxLength} and strlen(${text}) = length(${text})
+      and not starts_with(${text}, ' ') and not ends_with(${text}, ' ')
+    then lower(${text})
+    else left(lower(trim(${text})), ${maxLength})
+  end, '')`;
+
 /** Why a line with fields `f` makes no RAW.LOGS row, NULL when it makes one. */
 const REASON = `case
     -- JSON that is not an object has no fields either; json_valid parses the line again, so only then
     when f is null then case when json_valid(line) then 'missing request.id' else 'invalid JSON' end
-    when coalesce(trim(f.request.id), '') = '' then 'missing request.id'
+    when ${normalizedId('f.request.id', 36)} is null then 'missing request.id'
     when f.request.timestamp is null then 'missing or invalid request.timestamp'
   end`;
 
@@ -45,12 +59,12 @@ export const PARSED_VIEW = `
 create or replace temp view parsed as
 select
   o.key, l.rowid - o.first + 1 as n, l.line, l.reason,
-  nullif(left(lower(trim(f.service.id)), 254), '') as SERVICE_ID,
-  nullif(left(lower(trim(f.request.id)), 36), '') as REQUEST_ID,
+  ${normalizedId('f.service.id', 254)} as SERVICE_ID,
+  ${normalizedId('f.request.id', 36)} as REQUEST_ID,
   make_timestamp(cast(f.request.timestamp * 1000 as bigint)) as REQUEST_TIMESTAMP,
-  nullif(left(lower(trim(f.response.id)), 36), '') as RESPONSE_ID,
+  ${normalizedId('f.response.id', 36)} as RESPONSE_ID,
   make_timestamp(try_cast(f.response.timestamp * 1000 as bigint)) as RESPONSE_TIMESTAMP,
-  nullif(left(lower(trim(f.context.client_id)), 36), '') as CLIENT_ID,
+  ${normalizedId('f.context.client_id', 36)} as CLIENT_ID,
   f.context.user_agent as USER_AGENT
 from batch_lines l join batch_objects o using (object)`;
 
