@@ -23,12 +23,11 @@ describe('normalizedId', () => {
         appender.endRow();
       });
       appender.closeSync();
-      const rows = (
+      return (
         await c.runAndReadAll(`
           select ${normalizedId('text', maxLength)} as fast, nullif(left(lower(trim(text)), ${maxLength}), '') as plain
           from texts order by i`)
       ).getRowObjectsJson() as { fast: string | null; plain: string | null }[];
-      return rows;
     } finally {
       c.closeSync();
     }
